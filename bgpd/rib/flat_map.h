@@ -78,6 +78,12 @@ class U32Map {
       if (s.key != kEmpty) f(s.key, s.value);
     }
   }
+  template <class F>
+  void for_each(F&& f) const {
+    for (const auto& s : slots_) {
+      if (s.key != kEmpty) f(s.key, s.value);
+    }
+  }
 
   void clear() {
     slots_.clear();

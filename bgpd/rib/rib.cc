@@ -662,6 +662,31 @@ size_t Rib::advertised_count(PeerId id) const {
   return id < m.peers.size() ? m.peers[id].advertised.size() : 0;
 }
 
+size_t Rib::advertised_count(PeerId id, codec::Family family) const {
+  const Impl& m = *impl_;
+  if (id >= m.peers.size()) return 0;
+  size_t n = 0;
+  m.peers[id].advertised.for_each([&](uint32_t dest, const AdvEntry&) {
+    if (m.dests.at(dest).key.family == family) ++n;
+  });
+  return n;
+}
+
+size_t Rib::received_count(PeerId id, codec::Family family) const {
+  const Impl& m = *impl_;
+  size_t n = 0;
+  const DestId limit = m.dests.id_limit();
+  for (DestId d = 0; d < limit; ++d) {
+    if (!m.dests.alive(d)) continue;
+    const Destination& dest = m.dests.at(d);
+    if (dest.key.family != family) continue;
+    for (size_t i = 0; i < dest.count; ++i) {
+      if (dest.path(i).peer == id) ++n;
+    }
+  }
+  return n;
+}
+
 RibStats Rib::stats() const {
   const Impl& m = *impl_;
   RibStats s;

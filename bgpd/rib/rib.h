@@ -156,6 +156,12 @@ class Rib {
   const AttrSet* advertised(PeerId id, const Nlri& nlri) const;
   /// Number of destinations in the peer's Adj-RIB-Out.
   size_t advertised_count(PeerId id) const;
+  /// Destinations of `family` in the peer's Adj-RIB-Out (what `show bgp summary` calls sent).
+  /// Walks the peer's Adj-RIB-Out: O(its size).
+  size_t advertised_count(PeerId id, codec::Family family) const;
+  /// Paths of `family` the peer's Adj-RIB-In holds (stale ones included; looped routes are not
+  /// stored). Walks the destination table: O(destinations).
+  size_t received_count(PeerId id, codec::Family family) const;
   RibStats stats() const;
 
   struct Impl;

@@ -907,6 +907,19 @@ TEST(RibPeer, DownDropsItsAdjRibOut) {
   EXPECT_EQ(summarize(rib.take_updates(kE2)).evpn_announced.size(), 1u);
 }
 
+TEST(RibPeer, CountsPerFamily) {
+  Rib rib(config());
+  up(rib, {kE1, kE2});
+  rib.apply(kE1, evpn_update({mac_ip(1), mac_ip(2), mac_ip(3)}));
+  EXPECT_EQ(rib.received_count(kE1, Family::kL2vpnEvpn), 3u);
+  EXPECT_EQ(rib.received_count(kE1, Family::kIpv4Unicast), 0u);
+  EXPECT_EQ(rib.received_count(kE2, Family::kL2vpnEvpn), 0u);
+  rib.take_updates(kE2);
+  EXPECT_EQ(rib.advertised_count(kE2, Family::kL2vpnEvpn), 3u);
+  EXPECT_EQ(rib.advertised_count(kE2, Family::kIpv4Unicast), 0u);
+  EXPECT_EQ(rib.advertised_count(kE1, Family::kL2vpnEvpn), 0u);  // Not sent back.
+}
+
 PeerInfo gr_peer(PeerId id, bool forwarding = true) {
   PeerInfo p = peer(id);
   p.graceful_restart.negotiated = true;

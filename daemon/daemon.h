@@ -1,0 +1,64 @@
+// The evpnd daemon: wires the BGP sessions (bgpd/session) to the RIB (bgpd/rib), originates the
+// configured networks and EVPN routes (evpn/), runs the graceful-restart timers of RFC 4724 §4.2
+// as helper, and answers the management API from their state. Everything runs on one
+// io_context thread (DESIGN.md, runtime model).
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "bgpd/rib/rib.h"
+#include "bgpd/session/speaker.h"
+#include "daemon/api_server.h"
+#include "proto/config.pb.h"
+
+namespace evpnd::daemon {
+
+class Daemon : public session::PeerListener {
+ public:
+  Daemon(boost::asio::io_context& io, config::Config config);
+  ~Daemon() override;
+
+  /// Opens the API socket and the BGP listener, originates local routes and starts every
+  /// session. Returns "" or the error that prevents starting.
+  std::string start();
+  /// Sends Cease/Administrative Shutdown with `message` to every peer, then calls `done` once
+  /// the NOTIFICATIONs had a chance to leave (at most ~0.5 s).
+  void shutdown(const std::string& message, std::function<void()> done);
+
+  rib::Rib& rib() { return *rib_; }
+  session::Speaker& speaker() { return *speaker_; }
+  ApiServer& api() { return *api_; }
+
+  // session::PeerListener
+  void on_established(session::Peer& peer) override;
+  void on_update(session::Peer& peer, const codec::UpdateMessage& update) override;
+  void on_down(session::Peer& peer, bool graceful) override;
+  void on_route_refresh(session::Peer& peer, codec::Family family) override;
+
+ private:
+  void add_peers();
+  void originate();
+  void register_api();
+  void schedule_flush();
+  void flush();
+  void start_stale_timer(session::Peer& peer, uint32_t seconds);
+
+  boost::asio::io_context& io_;
+  config::Config config_;
+  std::unique_ptr<rib::Rib> rib_;
+  std::unique_ptr<session::Speaker> speaker_;
+  std::unique_ptr<ApiServer> api_;
+  boost::asio::steady_timer flush_timer_;
+  bool flush_scheduled_ = false;
+  std::map<rib::PeerId, std::unique_ptr<boost::asio::steady_timer>> stale_timers_;
+};
+
+/// Names of FSM states as operators know them: "Idle", ..., "Established".
+const char* state_name(fsm::State s);
+
+}  // namespace evpnd::daemon
