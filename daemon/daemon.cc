@@ -2,6 +2,9 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+
+#include "daemon/config.h"
 #include "daemon/log.h"
 #include "evpn/origination.h"
 #include "proto/api.pb.h"
@@ -127,12 +130,12 @@ void Daemon::add_peers() {
   }
 }
 
-void Daemon::originate() {
-  const auto router_id = *codec::IpAddress::parse(config_.router_id());
-  const auto vtep =
-      config_.vtep_ip().empty() ? router_id : *codec::IpAddress::parse(config_.vtep_ip());
-  for (const auto& n : config_.networks()) {
-    if (auto p = codec::IpPrefix::parse(n)) rib_->originate(rib::Nlri{*p}, {}, {});
+std::pair<size_t, size_t> Daemon::originate(const config::Config& cfg) {
+  const auto router_id = *codec::IpAddress::parse(cfg.router_id());
+  const auto vtep = cfg.vtep_ip().empty() ? router_id : *codec::IpAddress::parse(cfg.vtep_ip());
+  std::vector<evpn::LocalRoute> routes;
+  for (const auto& n : cfg.networks()) {
+    if (auto p = codec::IpPrefix::parse(n)) routes.push_back({rib::Nlri{*p}, {}, {}});
   }
   using Settings = std::pair<codec::RouteDistinguisher, std::vector<codec::RouteTarget>>;
   auto settings = [&](const std::string& rd_text, const config::RouteTargets& rts,
@@ -143,16 +146,16 @@ void Daemon::originate() {
                                         vni)};
   };
   auto vni_settings = [&](uint32_t vni) -> Settings {
-    for (const auto& v : config_.evpn().vnis()) {
+    for (const auto& v : cfg.evpn().vnis()) {
       if (v.vni() == vni) return settings(v.rd(), v.route_targets(), vni);
     }
-    for (const auto& v : config_.evpn().vrfs()) {
+    for (const auto& v : cfg.evpn().vrfs()) {
       if (v.l3vni() == vni) return settings(v.rd(), v.route_targets(), vni);
     }
     return settings("auto", config::RouteTargets{}, vni);
   };
-  auto add = [&](const evpn::LocalRoute& r) { rib_->originate(r.nlri, r.attributes, r.next_hop); };
-  for (const auto& s : config_.evpn().static_routes()) {
+  auto add = [&](evpn::LocalRoute r) { routes.push_back(std::move(r)); };
+  for (const auto& s : cfg.evpn().static_routes()) {
     if (s.has_mac_ip()) {
       const auto& m = s.mac_ip();
       auto [rd, rts] = vni_settings(m.vni());
@@ -166,7 +169,7 @@ void Daemon::originate() {
       const auto& p = s.ip_prefix();
       auto [rd, rts] = vni_settings(p.l3vni());
       std::optional<codec::MacAddress> rmac;
-      for (const auto& v : config_.evpn().vrfs()) {
+      for (const auto& v : cfg.evpn().vrfs()) {
         if (v.l3vni() == p.l3vni() && !v.router_mac().empty()) {
           rmac = codec::MacAddress::parse(v.router_mac());
         }
@@ -176,7 +179,51 @@ void Daemon::originate() {
                                 vtep));
     }
   }
-  rib_->drain_changes([](const rib::BestPathChange&) {});
+  // Withdraw what is no longer configured (compared by NLRI key), then (re)originate the rest.
+  auto key_of = [](const rib::Nlri& n) {
+    rib::RouteKey k;
+    rib::NlriExtras ex;
+    rib::split_nlri(n, k, ex);
+    return k;
+  };
+  size_t withdrawn = 0;
+  for (const auto& old : originated_) {
+    const auto k = key_of(old);
+    const bool kept = std::any_of(routes.begin(), routes.end(),
+                                  [&](const evpn::LocalRoute& r) { return key_of(r.nlri) == k; });
+    if (!kept && rib_->withdraw_local(old)) ++withdrawn;
+  }
+  originated_.clear();
+  for (const auto& r : routes) {
+    if (rib_->originate(r.nlri, r.attributes, r.next_hop)) originated_.push_back(r.nlri);
+  }
+  schedule_flush();
+  return {originated_.size(), withdrawn};
+}
+
+void Daemon::reload(const std::string& path) {
+  auto cfg = load_config_file(path);
+  if (!cfg.ok()) {
+    logger("daemon")->error("reload failed, running config kept: {}", cfg.error().to_string());
+    return;
+  }
+  // Only the originated routes are applied live; report other differences.
+  config::Config a = config_;
+  config::Config b = *cfg;
+  for (auto* c : {&a, &b}) {
+    c->clear_networks();
+    c->mutable_evpn()->clear_static_routes();
+  }
+  if (a.SerializeAsString() != b.SerializeAsString()) {
+    logger("daemon")->warn(
+        "reload: only networks and evpn.static-routes are applied live; restart evpnd for the "
+        "other changes");
+  }
+  *config_.mutable_networks() = cfg->networks();
+  *config_.mutable_evpn()->mutable_static_routes() = cfg->evpn().static_routes();
+  const auto [originated, withdrawn] = originate(config_);
+  logger("daemon")->info("config reloaded path={} originated={} withdrawn={}", path, originated,
+                         withdrawn);
 }
 
 std::string Daemon::start() {
@@ -198,7 +245,7 @@ std::string Daemon::start() {
       !err.empty()) {
     return err;
   }
-  originate();
+  originate(config_);
   speaker_->start_all();
   logger("daemon")->info("evpnd started router-id={} asn={} neighbors={}", config_.router_id(),
                          config_.asn(), config_.neighbors_size());

@@ -10,6 +10,8 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "bgpd/rib/rib.h"
 #include "bgpd/session/speaker.h"
@@ -26,6 +28,10 @@ class Daemon : public session::PeerListener {
   /// Opens the API socket and the BGP listener, originates local routes and starts every
   /// session. Returns "" or the error that prevents starting.
   std::string start();
+  /// Re-reads the config file (SIGHUP): the routes evpnd originates (networks, EVPN static
+  /// routes) follow the new file at once; other changes are reported as needing a restart. A
+  /// broken file changes nothing and is logged with its file:line: key: error.
+  void reload(const std::string& path);
   /// Sends Cease/Administrative Shutdown with `message` to every peer, then calls `done` once
   /// the NOTIFICATIONs had a chance to leave (at most ~0.5 s).
   void shutdown(const std::string& message, std::function<void()> done);
@@ -42,7 +48,9 @@ class Daemon : public session::PeerListener {
 
  private:
   void add_peers();
-  void originate();
+  /// Originates what `config` asks for and withdraws what evpnd originated before but `config`
+  /// no longer has. Returns (originated, withdrawn).
+  std::pair<size_t, size_t> originate(const config::Config& config);
   void register_api();
   void schedule_flush();
   void flush();
@@ -56,6 +64,7 @@ class Daemon : public session::PeerListener {
   boost::asio::steady_timer flush_timer_;
   bool flush_scheduled_ = false;
   std::map<rib::PeerId, std::unique_ptr<boost::asio::steady_timer>> stale_timers_;
+  std::vector<rib::Nlri> originated_;
 };
 
 /// Names of FSM states as operators know them: "Idle", ..., "Established".

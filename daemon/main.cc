@@ -1,8 +1,10 @@
 // evpnd: the BGP EVPN daemon. `evpnd -c FILE` runs it; `evpnd --check -c FILE` only validates
 // the config. SIGTERM/SIGINT stop it cleanly: every peer gets Cease/Administrative Shutdown.
+// SIGHUP re-reads the config file (originated routes apply live).
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/program_options.hpp>
+#include <functional>
 #include <iostream>
 
 #include "daemon/config.h"
@@ -58,12 +60,22 @@ int main(int argc, char** argv) {
     std::cerr << "evpnd: " << err << "\n";
     return 1;
   }
+  boost::asio::signal_set hangup(io, SIGHUP);
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int sig) {
     if (ec) return;
+    hangup.cancel();
     daemon.shutdown(sig == SIGTERM ? "evpnd stopped (SIGTERM)" : "evpnd stopped (SIGINT)",
                     [&io] { io.stop(); });
   });
+  std::function<void()> wait_hangup = [&] {
+    hangup.async_wait([&](const boost::system::error_code& ec, int) {
+      if (ec) return;
+      daemon.reload(path);
+      wait_hangup();
+    });
+  };
+  wait_hangup();
   io.run();
   return 0;
 }
