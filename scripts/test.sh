@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: installs what is missing, checks formatting, builds the
-# default (GCC, warnings as errors) and asan (Clang, ASan + UBSan, libFuzzer) presets, runs every
-# ctest label in both, and fuzzes each decoder for a bounded time.
+# default (GCC, warnings as errors) and asan (Clang, ASan + UBSan, libFuzzer) presets, runs the
+# unit tests in both and the interop tests in the default build, and fuzzes each decoder for a
+# bounded time (about a minute in all).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,14 +14,15 @@ if ((${#sources[@]})); then
   clang-format --dry-run --Werror "${sources[@]}"
 fi
 
-echo "== default build"
+echo "== default build: unit tests, then interop tests (real FRR, GoBGP, ExaBGP in namespaces)"
 cmake --preset default >/dev/null
 cmake --build --preset default
-ctest --preset default -j2
+ctest --preset default -j2 --label-regex unit
+ctest --preset default --label-regex interop
 
 echo "== asan build"
 cmake --preset asan >/dev/null
 cmake --build --preset asan
-ctest --preset asan -j2 --label-exclude fuzz
+ctest --preset asan -j2 --label-regex unit
 echo "== fuzz"
 ctest --preset asan --label-regex fuzz
