@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cli/decode_command.h"
+#include "cli/show_command.h"
 
 namespace {
 
@@ -31,9 +32,13 @@ int run_decode(const GlobalOptions& /*global*/, const std::vector<std::string>& 
   return evpnd::cli::run_decode_command(args, std::cin, std::cout, std::cerr);
 }
 
+int run_show(const GlobalOptions& global, const std::vector<std::string>& args) {
+  return evpnd::cli::run_show_command(global.socket, args, std::cout, std::cerr);
+}
+
 constexpr Command kCommands[] = {
     {"decode", "decode captured BGP messages to JSON (offline, no daemon needed)", run_decode},
-    {"show", "show BGP, EVPN and FIB state of the daemon (not implemented yet)", nullptr},
+    {"show", "show the daemon's BGP and EVPN state (see below)", run_show},
     {"check", "compare the daemon's desired state with the kernel (not implemented yet)", nullptr},
 };
 
@@ -56,6 +61,7 @@ void print_usage(std::ostream& out) {
     name.resize(10, ' ');
     out << "  " << name << c.summary << '\n';
   }
+  out << "\nShow commands:\n" << evpnd::cli::show_commands_help();
   out << '\n' << global_options() << "\nRun 'evpnctl COMMAND --help' for a command's options.\n";
 }
 

@@ -628,7 +628,7 @@ TEST(DecodeBinary, HexThroughAPipe) {
 
   EXPECT_EQ(shell(evpnctl + " decode --no-such-flag </dev/null 2>/dev/null").status, 2);
   EXPECT_EQ(shell("echo fff | " + evpnctl + " decode 2>/dev/null").status, 2);
-  EXPECT_EQ(shell(evpnctl + " show bgp summary 2>/dev/null").status, 2);
+  EXPECT_EQ(shell(evpnctl + " check 2>/dev/null").status, 2);  // Not implemented yet.
   EXPECT_EQ(shell(evpnctl + " 2>/dev/null").status, 2);
   EXPECT_EQ(shell(evpnctl + " --socket /tmp/x.sock decode --help >/dev/null").status, 0);
 }
