@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <span>
 #include <vector>
 
@@ -50,7 +51,7 @@ class Reader {
   /// Copies exactly `out.size()` bytes.
   bool copy(std::span<uint8_t> out) {
     if (remaining() < out.size()) return false;
-    for (size_t i = 0; i < out.size(); ++i) out[i] = data_[pos_ + i];
+    if (!out.empty()) std::memcpy(out.data(), data_.data() + pos_, out.size());
     pos_ += out.size();
     return true;
   }

@@ -51,7 +51,7 @@ std::optional<DecodeError> decode_route(uint8_t type, Reader v, EvpnRoute& out) 
       return std::nullopt;
     }
     case 2: {
-      MacIpAdvertisementRoute r;
+      auto& r = out.emplace<MacIpAdvertisementRoute>();
       uint8_t mac_bits = 0;
       uint8_t ip_bits = 0;
       if (!r.rd.decode(v) || !v.copy(r.esi.bytes) || !v.u32(r.ethernet_tag) || !v.u8(mac_bits)) {
@@ -68,7 +68,6 @@ std::optional<DecodeError> decode_route(uint8_t type, Reader v, EvpnRoute& out) 
         v.u24(r.label2);
       }
       if (!v.empty()) return bad("length does not match the IP address length");
-      out = r;
       return std::nullopt;
     }
     case 3: {
@@ -165,23 +164,28 @@ std::optional<RouteDistinguisher> route_distinguisher(const EvpnRoute& r) {
 }
 
 std::optional<DecodeError> decode_evpn_nlri(Reader r, bool add_path, std::vector<EvpnNlri>& out) {
+  // Type-2 routes with an IPv4 address take 39 octets: reserve once instead of doubling.
+  out.reserve(out.size() + r.remaining() / 39 + 1);
   while (!r.empty()) {
     const size_t start = r.offset();
-    EvpnNlri n;
+    EvpnNlri& n = out.emplace_back();
+    auto fail = [&](DecodeError e) {
+      out.pop_back();
+      return e;
+    };
     if (add_path && !r.u32(n.path_id)) {
-      return malformed(start, "EVPN NLRI: truncated add-path identifier");
+      return fail(malformed(start, "EVPN NLRI: truncated add-path identifier"));
     }
     uint8_t type = 0;
     uint8_t len = 0;
-    if (!r.u8(type) || !r.u8(len)) return malformed(start, "EVPN NLRI: truncated header");
+    if (!r.u8(type) || !r.u8(len)) return fail(malformed(start, "EVPN NLRI: truncated header"));
     Reader value({}, 0);
     if (!r.sub(len, value)) {
-      return malformed(start, "EVPN NLRI: route type " + std::to_string(type) + " length " +
-                                  std::to_string(len) + " overruns the NLRI field (" +
-                                  std::to_string(r.remaining()) + " octets left)");
+      return fail(malformed(start, "EVPN NLRI: route type " + std::to_string(type) + " length " +
+                                       std::to_string(len) + " overruns the NLRI field (" +
+                                       std::to_string(r.remaining()) + " octets left)"));
     }
-    if (auto err = decode_route(type, value, n.route)) return err;
-    out.push_back(std::move(n));
+    if (auto err = decode_route(type, value, n.route)) return fail(std::move(*err));
   }
   return std::nullopt;
 }
