@@ -212,6 +212,7 @@ void Daemon::register_api() {
     m->set_established_transitions(p->stats().established_transitions);
     m->set_connect_retry_counter(p->session().connect_retry_counter);
     m->set_next_restart_seconds(p->session().idle_hold_time);
+    m->set_graceful_restart_stale(rib_->stale_count(p->id()) > 0);
     return ApiResponse::ok(std::move(m));
   });
 

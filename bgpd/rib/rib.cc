@@ -687,6 +687,11 @@ size_t Rib::received_count(PeerId id, codec::Family family) const {
   return n;
 }
 
+size_t Rib::stale_count(PeerId id) const {
+  const Impl& m = *impl_;
+  return id < m.peers.size() ? m.peers[id].stale_paths : 0;
+}
+
 RibStats Rib::stats() const {
   const Impl& m = *impl_;
   RibStats s;

@@ -162,6 +162,8 @@ class Rib {
   /// Paths of `family` the peer's Adj-RIB-In holds (stale ones included; looped routes are not
   /// stored). Walks the destination table: O(destinations).
   size_t received_count(PeerId id, codec::Family family) const;
+  /// Paths of the peer kept as stale over its graceful restart (RFC 4724 §4.2), all families.
+  size_t stale_count(PeerId id) const;
   RibStats stats() const;
 
   struct Impl;

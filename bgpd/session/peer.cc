@@ -285,6 +285,11 @@ void Peer::perform(const fsm::Action& a) {
       break;
     }
     case ActionType::kReleaseResources:
+      // The FSM's contract: releasing a connection's resources stops its Hold, Keepalive and
+      // DelayOpen timers (the ConnectRetry and IdleHold timers belong to the FSM's own actions).
+      stop_timer(Timer::kHold);
+      stop_timer(Timer::kKeepalive);
+      stop_timer(Timer::kDelayOpen);
       received_open_.reset();
       pending_update_.reset();
       break;
@@ -324,13 +329,19 @@ void Peer::start_timer(Timer timer, uint16_t seconds) {
   std::chrono::milliseconds d(static_cast<int64_t>(seconds) * 1000);
   if (fsm::is_jittered(timer)) d = fsm::apply_jitter(seconds, static_cast<uint32_t>(random_()));
   t.expires_after(d);
-  t.async_wait([this, timer](const boost::system::error_code& ec) {
-    if (ec) return;
+  // A handler already queued when the timer is stopped or restarted still runs with success:
+  // the generation tells it that it is stale.
+  const uint64_t gen = ++timer_generation_[static_cast<size_t>(timer)];
+  t.async_wait([this, timer, gen](const boost::system::error_code& ec) {
+    if (ec || gen != timer_generation_[static_cast<size_t>(timer)]) return;
     dispatch(timer_event(timer));
   });
 }
 
-void Peer::stop_timer(Timer timer) { timers_[static_cast<size_t>(timer)]->cancel(); }
+void Peer::stop_timer(Timer timer) {
+  ++timer_generation_[static_cast<size_t>(timer)];
+  timers_[static_cast<size_t>(timer)]->cancel();
+}
 
 void Peer::configure_socket(asio::ip::tcp::socket& socket, bool) {
   const int fd = socket.native_handle();
@@ -363,7 +374,7 @@ void Peer::initiate_connection() {
     socket->bind(asio::ip::tcp::endpoint(*config_.local_address, 0), ec);
   }
   if (ec) {
-    set_error("local", 0, 0, "connect: " + ec.message());
+    if (!last_error_) set_error("local", 0, 0, "connect: " + ec.message());
     io_.post([this] { dispatch(Event::kTcpConnectionFails); });
     return;
   }
@@ -374,7 +385,7 @@ void Peer::initiate_connection() {
     connecting_.reset();
     if (cec) {
       if (cec != asio::error::operation_aborted) {
-        set_error("local", 0, 0, "connect: " + cec.message());
+        if (!last_error_) set_error("local", 0, 0, "connect: " + cec.message());
         dispatch(Event::kTcpConnectionFails);
       }
       return;

@@ -160,6 +160,7 @@ class Peer : public ConnectionHandler {
   class CollisionReader;
   std::unique_ptr<CollisionReader> collision_reader_;
   std::array<std::unique_ptr<boost::asio::steady_timer>, 5> timers_;
+  std::array<uint64_t, 5> timer_generation_{};
   std::optional<codec::OpenMessage> received_open_;
   std::optional<codec::OpenMessage> sent_open_;
   std::optional<codec::UpdateMessage> pending_update_;

@@ -941,6 +941,8 @@ TEST(RibGracefulRestart, StaleUntilEndOfRib) {
   rib.peer_down(kE1, true);
   // EVPN (in the GR capability) is kept as stale, IPv4 is withdrawn.
   EXPECT_EQ(rib.stats().stale_paths, 2u);
+  EXPECT_EQ(rib.stale_count(kE1), 2u);
+  EXPECT_EQ(rib.stale_count(kE2), 0u);
   EXPECT_TRUE(rib.best(mac_ip(1))->stale);
   EXPECT_FALSE(rib.best(pfx("10.1.0.0/16")));
   const Sent s = summarize(rib.take_updates(kE2));
@@ -957,6 +959,7 @@ TEST(RibGracefulRestart, StaleUntilEndOfRib) {
   EXPECT_TRUE(rib.best(mac_ip(1)));
   EXPECT_FALSE(rib.best(mac_ip(2)));
   EXPECT_EQ(rib.stats().stale_paths, 0u);
+  EXPECT_EQ(rib.stale_count(kE1), 0u);
   EXPECT_EQ(summarize(rib.take_updates(kE2)).evpn_withdrawn.size(), 1u);
 }
 
