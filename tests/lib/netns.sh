@@ -167,3 +167,162 @@ vty() {
   for c in "$@"; do args+=(-c "$c"); done
   vtysh --vty_socket "$dir" "${args[@]}"
 }
+
+# ---- GoBGP, ExaBGP and process helpers (interop tests) ----
+
+# pid_alive PID: PID is running (a zombie, exited but not yet reaped, counts as dead).
+pid_alive() {
+  local state
+  state=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 1
+  [[ -n $state && $state != Z && $state != X ]]
+}
+
+# stop_pid PID [TIMEOUT_S]: SIGTERM, then waits for the exit; $STOPPED_RC is its exit status
+# (fails if it is still running after TIMEOUT_S, default 10). PID must be a child of this shell.
+stop_pid() {
+  local pid=$1 timeout=${2:-10}
+  kill -TERM "$pid"
+  local deadline=$((SECONDS + timeout))
+  while pid_alive "$pid"; do
+    ((SECONDS < deadline)) || fail "pid $pid still running ${timeout}s after SIGTERM"
+    sleep 0.1
+  done
+  STOPPED_RC=0
+  wait "$pid" || STOPPED_RC=$?
+}
+
+# start_gobgpd NS NAME: gobgpd in NS with $WORK/NAME.toml, log $WORK/NAME.log, its gRPC API on
+# 127.0.0.1:50051 inside NS (so one gobgpd per namespace); waits for the API. PID in
+# GOBGPD_PID[NAME].
+declare -A GOBGPD_PID=()
+start_gobgpd() {
+  local ns=$1 name=$2
+  spawn "$ns" "$WORK/$name.log" gobgpd -f "$WORK/$name.toml" -p --api-hosts 127.0.0.1:50051 \
+    --log-plain --log-level debug
+  GOBGPD_PID[$name]=$SPAWNED
+  wait_for 10 "gobgpd $name API" ip netns exec "$ns" gobgp global
+}
+
+# gobgp_in NS ARGS...: the gobgp CLI against the gobgpd of NS.
+gobgp_in() {
+  local ns=$1
+  shift
+  ip netns exec "$ns" gobgp "$@"
+}
+
+# start_exabgp NS NAME: ExaBGP 4 in NS with $WORK/NAME.conf, log $WORK/NAME.log (debug), as
+# root, without a listening socket (it only connects out), API acknowledgements off. PID in
+# EXABGP_PID[NAME].
+declare -A EXABGP_PID=()
+start_exabgp() {
+  local ns=$1 name=$2
+  spawn "$ns" "$WORK/$name.log" env exabgp.daemon.user=root exabgp.daemon.daemonize=false \
+    exabgp.daemon.pid="" exabgp.log.destination=stdout exabgp.log.level=DEBUG \
+    exabgp.log.all=true exabgp.tcp.bind="" exabgp.api.ack=false \
+    exabgp.api.cli=false exabgp "$WORK/$name.conf"
+  EXABGP_PID[$name]=$SPAWNED
+}
+
+# ---- FRR and JSON helpers (frr_*_test.sh) ----
+
+# make_l2vni NS VNI VTEP MAC_PREFIX SVI/LEN: an L2VNI the way FRR's advertise-all-vni (zebra)
+# expects it: bridge br<VNI> (MAC <prefix>:00, the SVI, with SVI/LEN) with vxlan<VNI> (VNI,
+# local VTEP, MAC <prefix>:fe) and host<VNI> (MAC <prefix>:fd) enslaved. host<VNI> is a veth
+# whose peer hostp<VNI> stays outside the bridge; it stands for the local hosts' port:
+#   bridge -n NS fdb add MAC dev host<VNI> master static   -> FRR advertises a type-2 route.
+make_l2vni() {
+  local ns=$1 vni=$2 vtep=$3 mp=$4 svi=$5 dev
+  ip -n "$ns" link add "br$vni" address "$mp:00" type bridge
+  ip -n "$ns" link add "vxlan$vni" address "$mp:fe" type vxlan id "$vni" local "$vtep" \
+    dstport 4789 nolearning
+  ip -n "$ns" link add "host$vni" address "$mp:fd" type veth peer name "hostp$vni" \
+    address "$mp:fc"
+  for dev in "vxlan$vni" "host$vni" "hostp$vni"; do
+    ip -n "$ns" link set "$dev" addrgenmode none
+  done
+  ip -n "$ns" link set "vxlan$vni" master "br$vni"
+  ip -n "$ns" link set "host$vni" master "br$vni"
+  ip -n "$ns" link set "vxlan$vni" type bridge_slave neigh_suppress on learning off
+  ip -n "$ns" addr add "$svi" dev "br$vni"
+  for dev in "hostp$vni" "host$vni" "vxlan$vni" "br$vni"; do
+    ip -n "$ns" link set "$dev" up
+  done
+}
+
+# frr_established DIR PEER: FRR's session to PEER is Established.
+frr_established() {
+  vty "$1" "show bgp neighbors $2 json" | jq -e --arg p "$2" '.[$p].bgpState == "Established"'
+}
+
+# frr_kill_bgpd: SIGKILL to the bgpd of start_frr/frr_start_bgpd ($FRR_BGPD_PID), reaped.
+frr_kill_bgpd() {
+  kill -KILL "$FRR_BGPD_PID"
+  wait "$FRR_BGPD_PID" 2>/dev/null || true
+}
+
+# frr_start_bgpd NS DIR: starts FRR's bgpd again (after frr_kill_bgpd) with DIR/bgpd.conf, next
+# to the zebra start_frr left running. PID in FRR_BGPD_PID.
+frr_start_bgpd() {
+  local ns=$1 dir=$2
+  rm -f "$dir/bgpd.vty"  # left behind by the killed bgpd
+  chown -R frr:frr "$dir"
+  spawn "$ns" "$dir/bgpd.$((${#PIDS[@]} + 1)).out" "$FRR_DIR/bgpd" -N "$ns" --vty_socket "$dir" \
+    -z "$dir/zserv.api" -u frr -g frr -f "$dir/bgpd.conf" -i "$dir/bgpd.pid" \
+    --log "file:$dir/bgpd.log"
+  FRR_BGPD_PID=$SPAWNED
+  FRR_TMPDIRS+=("/var/tmp/frr/bgpd.$SPAWNED")
+  wait_for 10 "bgpd in $ns" test -S "$dir/bgpd.vty"
+}
+
+# evpnd_show NAME bgp summary | bgp neighbor ADDR | bgp evpn routes | bgp ipv4 routes: the
+# JSON of `evpnctl show ... --json` (which is the API's JSON). With EVPND_SHOW_VIA=api in the
+# environment, the same API resources through api_get instead (to tell evpnctl and evpnd bugs
+# apart). evpnd_show_init NAME checks that evpnctl answers and logs which one is used.
+EVPND_SHOW_VIA=${EVPND_SHOW_VIA:-evpnctl}
+evpnd_show_init() {
+  if [[ $EVPND_SHOW_VIA == evpnctl ]]; then
+    local out
+    out=$(evpnctl_in "$1" show bgp summary --json 2>&1) && jq -e '.neighbors' <<<"$out" \
+      >/dev/null 2>&1 || fail "evpnctl show bgp summary --json does not work: ${out:0:300}"
+  fi
+  log "evpnd state is read with: $EVPND_SHOW_VIA"
+}
+evpnd_show() {
+  local name=$1
+  shift
+  if [[ $EVPND_SHOW_VIA == evpnctl ]]; then
+    evpnctl_in "$name" show "$@" --json
+    return
+  fi
+  case "$*" in
+    "bgp summary") api_get "$name" /v1/bgp/summary ;;
+    "bgp neighbor "*) api_get "$name" "/v1/bgp/neighbors/$3" ;;
+    "bgp evpn routes") api_get "$name" /v1/bgp/evpn/routes ;;
+    "bgp ipv4 routes") api_get "$name" /v1/bgp/ipv4/routes ;;
+    *) fail "evpnd_show: no API resource for: $*" ;;
+  esac
+}
+
+# expect_json TIMEOUT_S DESCRIPTION VIEW COND CMD...: polls CMD (every 0.2 s) until the jq
+# filter `VIEW | select(COND)` yields something from its JSON output, then passes printing
+# what it yielded; on timeout fails printing what VIEW last showed.
+#   expect_json 10 "route" '.routes[] | select(.mac == "02:..")' '.vni == 100' evpnd_show a ...
+expect_json() {
+  local timeout=$1 desc=$2 view=$3 cond=$4
+  shift 4
+  local deadline=$((SECONDS + timeout)) out got seen
+  while :; do
+    out=$("$@" 2>/dev/null) || out=
+    got=$(jq -c "$view | select($cond)" <<<"$out" 2>/dev/null) || got=
+    if [[ -n $got ]]; then
+      pass "$desc: $got"
+      return 0
+    fi
+    if ((SECONDS >= deadline)); then
+      seen=$(jq -c "$view" <<<"$out" 2>/dev/null) ||
+        seen="(jq cannot apply the view to) ${out:0:300}"
+      fail "$desc: not seen within ${timeout}s; last saw: ${seen:-nothing}"
+    fi
+    sleep 0.2
+  done
+}
