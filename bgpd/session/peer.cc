@@ -116,7 +116,7 @@ void Peer::accept(std::shared_ptr<Connection> connection) {
         connecting_->close(ec);
         connecting_.reset();
       }
-      configure_socket(connection->socket(), true);
+      configure_socket(connection->socket());
       adopt(std::move(connection));
       connection_is_ours_ = false;
       dispatch(Event::kTcpConnectionConfirmed);
@@ -343,7 +343,7 @@ void Peer::stop_timer(Timer timer) {
   timers_[static_cast<size_t>(timer)]->cancel();
 }
 
-void Peer::configure_socket(asio::ip::tcp::socket& socket, bool) {
+void Peer::configure_socket(asio::ip::tcp::socket& socket) {
   const int fd = socket.native_handle();
   const bool v6 = config_.address.is_v6();
   if (!config_.password.empty()) {
@@ -378,7 +378,7 @@ void Peer::initiate_connection() {
     io_.post([this] { dispatch(Event::kTcpConnectionFails); });
     return;
   }
-  configure_socket(*socket, false);
+  configure_socket(*socket);
   connecting_ = socket;
   socket->async_connect(remote, [this, socket](const boost::system::error_code& cec) {
     if (connecting_ != socket) return;  // Abandoned (dropped or superseded).
@@ -593,12 +593,6 @@ void Peer::send_update(const codec::UpdateMessage& update) {
   std::vector<uint8_t> bytes;
   codec::encode(codec::Message{update}, context_, bytes);
   connection_->send(std::move(bytes));
-}
-
-void Peer::request_refresh(codec::Family family) {
-  if (!established()) return;
-  send(
-      codec::Message{codec::RouteRefreshMessage{codec::afi_of(family), 0, codec::safi_of(family)}});
 }
 
 uint64_t Peer::queued_bytes() const { return connection_ ? connection_->bytes_queued() : 0; }

@@ -98,8 +98,6 @@ class Peer : public ConnectionHandler {
 
   /// Queues an UPDATE; only while Established.
   void send_update(const codec::UpdateMessage& update);
-  /// Asks the peer to re-send a family (RFC 2918), if it supports route refresh.
-  void request_refresh(codec::Family family);
   /// Bytes queued on the connection and not yet written.
   uint64_t queued_bytes() const;
 
@@ -122,8 +120,6 @@ class Peer : public ConnectionHandler {
   /// Endpoints of the current connection, if any.
   std::optional<boost::asio::ip::tcp::endpoint> local_endpoint() const;
   std::optional<boost::asio::ip::tcp::endpoint> remote_endpoint() const;
-  /// The peer's restart time and whether it announced Restart State (for the speaker's timers).
-  bool peer_graceful_restart() const { return info_.graceful_restart.negotiated; }
 
   // ConnectionHandler
   void on_message(std::span<const uint8_t> message) override;
@@ -137,7 +133,7 @@ class Peer : public ConnectionHandler {
   void stop_timer(fsm::Timer timer);
   void initiate_connection();
   void adopt(std::shared_ptr<Connection> connection);
-  void configure_socket(boost::asio::ip::tcp::socket& socket, bool listening_side);
+  void configure_socket(boost::asio::ip::tcp::socket& socket);
   codec::OpenMessage build_open() const;
   /// Checks the peer's OPEN (RFC 4271 §6.2) and negotiates; returns the NOTIFICATION to send
   /// if it is unacceptable.
