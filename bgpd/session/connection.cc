@@ -25,6 +25,10 @@ Connection::~Connection() {
 
 void Connection::start(ConnectionHandler* handler) {
   handler_ = handler;
+  // A connection handed over while it is being read (a collision's OPEN adopts it from inside
+  // on_message) keeps its one outstanding read: a second one would interleave the byte stream.
+  if (started_) return;
+  started_ = true;
   rbuf_.resize(kReadChunk);
   read();
 }

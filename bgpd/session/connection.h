@@ -32,7 +32,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   explicit Connection(boost::asio::ip::tcp::socket socket);
   ~Connection();
 
-  /// Starts reading; `handler` must outlive the connection or call detach() first.
+  /// Starts reading; `handler` must outlive the connection or call detach() first. On a
+  /// connection already started (e.g. from inside its own handler's on_message), only hands it
+  /// to `handler`: the messages already read and not yet delivered go to it.
   void start(ConnectionHandler* handler);
   /// Stops calling the handler (it is going away).
   void detach() { handler_ = nullptr; }
@@ -70,6 +72,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::deque<std::vector<uint8_t>> queue_;
   std::vector<std::vector<uint8_t>> in_flight_;
   uint64_t queued_bytes_ = 0;
+  bool started_ = false;
   bool writing_ = false;
   bool closing_ = false;
   bool closed_ = false;

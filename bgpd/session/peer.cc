@@ -101,6 +101,11 @@ void Peer::start() {
 }
 
 void Peer::stop(uint8_t subcode, const std::string& message) {
+  if (collision_) {  // A stopped peer takes no second connection either.
+    collision_->detach();
+    collision_->close();
+    collision_.reset();
+  }
   fsm::EventData d;
   d.notification = message.empty() ? codec::NotificationMessage{fsm::kCease, subcode, {}}
                                    : codec::NotificationMessage::shutdown(subcode, message);
@@ -108,6 +113,20 @@ void Peer::stop(uint8_t subcode, const std::string& message) {
 }
 
 void Peer::accept(std::shared_ptr<Connection> connection) {
+  if (config_.ttl_security > 0) {
+    // RFC 5082 §3: the handshake completed on the shared listener, which has no minimum TTL;
+    // the SYN's TTL tells whether the peer is within ttl-security hops.
+    const int min_ttl = 256 - config_.ttl_security;
+    if (auto ttl = saved_syn_ttl(connection->socket().native_handle()); ttl && *ttl < min_ttl) {
+      log().warn("gtsm: connection refused peer={} ttl={} min-ttl={}", config_.address.to_string(),
+                 *ttl, min_ttl);
+      set_error("local", 0, 0,
+                "ttl-security: connection refused, TTL " + std::to_string(*ttl) + " < " +
+                    std::to_string(min_ttl));
+      connection->close();
+      return;
+    }
+  }
   switch (session_.state) {
     case State::kConnect:
     case State::kActive:
@@ -162,9 +181,11 @@ void Peer::handle_collision_open(const codec::OpenMessage& open) {
   const uint32_t ours = config_.router_id.v4_value();
   const uint32_t theirs = open.bgp_identifier.v4_value();
   const auto loser = fsm::connection_to_close(ours, theirs, config_.local_as, open.asn());
-  const bool close_existing = connection_is_ours_ && loser == fsm::Initiator::kLocal;
-  log().info("connection collision peer={} closing={}", config_.address.to_string(),
-             close_existing ? "ours" : "theirs");
+  // §6.8: a session that reached Established meanwhile is kept, whatever the identifiers say.
+  const bool close_existing = connection_is_ours_ && loser == fsm::Initiator::kLocal &&
+                              session_.state != State::kEstablished;
+  log().info("connection collision peer={} state={} closing={}", config_.address.to_string(),
+             fsm::to_string(session_.state), close_existing ? "ours" : "theirs");
   if (!close_existing) {
     std::vector<uint8_t> n =
         codec::encode(codec::Message{codec::NotificationMessage{
@@ -414,9 +435,14 @@ codec::OpenMessage Peer::build_open() const {
   if (config_.graceful_restart) {
     codec::GracefulRestartCapability gr;
     gr.restart_time = config_.restart_time & 0x0fff;
+    if (config_.restart_state) gr.flags = codec::GracefulRestartCapability::kRestartState;
+    const uint8_t family_flags =
+        config_.forwarding_state ? codec::GracefulRestartCapability::kForwardingState : 0;
     for (auto f :
          {codec::Family::kL2vpnEvpn, codec::Family::kIpv4Unicast, codec::Family::kIpv6Unicast}) {
-      if (config_.families.has(f)) gr.families.push_back({codec::afi_of(f), codec::safi_of(f), 0});
+      if (config_.families.has(f)) {
+        gr.families.push_back({codec::afi_of(f), codec::safi_of(f), family_flags});
+      }
     }
     p.capabilities.push_back(gr);
   }
@@ -554,6 +580,9 @@ void Peer::on_message(std::span<const uint8_t> bytes) {
           log().warn("notification received peer={} code={} subcode={} reason=\"{}\"",
                      config_.address.to_string(), x.code, x.subcode, text);
           dispatch(fsm::notification_event(x));
+          if (x.code == fsm::kCease && x.subcode == fsm::kConnectionCollisionResolution) {
+            continue_on_peer_connection();
+          }
         } else if constexpr (std::is_same_v<T, codec::KeepaliveMessage>) {
           dispatch(Event::kKeepAliveMsg);
         } else if constexpr (std::is_same_v<T, codec::RouteRefreshMessage>) {
@@ -578,6 +607,31 @@ void Peer::on_closed(const std::string& reason) {
   if (!notification_exchanged_) set_error("local", 0, 0, reason);
   log().info("connection closed peer={} reason=\"{}\"", config_.address.to_string(), reason);
   dispatch(Event::kTcpConnectionFails);
+  if (collision_) continue_on_peer_connection();
+}
+
+void Peer::continue_on_peer_connection() {
+  if (config_.shutdown || connection_) return;
+  log().info("connection collision peer={} our connection was closed, continuing on the peer's{}",
+             config_.address.to_string(), collision_ ? "" : " when it comes");
+  if (session_.state == State::kIdle) {
+    // No restart delay: this is no failure of the peer, and Idle would refuse its connection.
+    dispatch(Event::kManualStartWithPassiveTcpEstablishment);
+    session_.passive = config_.passive;
+  }
+  if (!collision_ || (session_.state != State::kActive && session_.state != State::kConnect)) {
+    return;  // In Active, accept() takes the peer's connection when it comes.
+  }
+  if (connecting_) {
+    boost::system::error_code ec;
+    connecting_->close(ec);
+    connecting_.reset();
+  }
+  auto incoming = std::move(collision_);
+  collision_.reset();
+  adopt(incoming);
+  connection_is_ours_ = false;
+  dispatch(Event::kTcpConnectionConfirmed);
 }
 
 void Peer::send(const codec::Message& m) {

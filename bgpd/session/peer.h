@@ -1,6 +1,7 @@
 // One BGP neighbor: drives the RFC 4271 §8 FSM (bgpd/fsm) with real TCP connections, timers
 // with §10 jitter, OPEN checks and capability negotiation (RFC 5492, RFC 4760 §8, RFC 6793,
-// RFC 4724, RFC 8654), connection collision resolution (§6.8) and the counters and last error
+// RFC 4724 §3 with our Restart State and Forwarding State bits, RFC 8654), connection collision
+// resolution (§6.8), GTSM on accepted connections (RFC 5082 §3) and the counters and last error
 // that `evpnctl show bgp neighbor` shows. Routes are not its business: it hands UPDATEs to a
 // PeerListener and sends what it is given.
 #pragma once
@@ -40,7 +41,9 @@ struct PeerConfig {
   fsm::Config timers;
   std::string password;   ///< TCP MD5 (RFC 2385); empty for none.
   int ebgp_multihop = 0;  ///< TTL for eBGP; 0 = 1 (directly connected).
-  int ttl_security = 0;   ///< GTSM hops (RFC 5082); 0 = off.
+  /// GTSM hops (RFC 5082); 0 = off. Connections whose SYN or later packets arrive with a TTL
+  /// below 256 - hops are refused / dropped.
+  int ttl_security = 0;
   std::optional<boost::asio::ip::address> local_address;
   bool passive = false;
   bool shutdown = false;
@@ -48,7 +51,14 @@ struct PeerConfig {
   rib::FamilySet families;
   bool graceful_restart = true;
   uint16_t restart_time = 120;  ///< Our Restart Time (RFC 4724 §3).
-  bool dynamic = false;         ///< Created for a connection from a listen range.
+  /// Restart State (R) bit of our Graceful Restart capability: evpnd has restarted (RFC 4724
+  /// §3). The peer then does not wait for our End-of-RIB before sending its own (§4.1 deferral
+  /// is the caller's business, not the session's).
+  bool restart_state = false;
+  /// Forwarding State (F) bit of every family in our capability: the forwarding state (kernel
+  /// entries) was kept across the restart (RFC 4724 §3).
+  bool forwarding_state = false;
+  bool dynamic = false;  ///< Created for a connection from a listen range.
 };
 
 /// Counters and history shown by the API.
@@ -96,6 +106,10 @@ class Peer : public ConnectionHandler {
   /// A connection accepted from this peer's address (§8.2.1.2; collisions per §6.8).
   void accept(std::shared_ptr<Connection> connection);
 
+  /// Sets the RFC 4724 §3 Restart State bit of the OPENs sent from now on (the current
+  /// session, if any, keeps the OPEN it sent).
+  void set_restart_state(bool restart_state) { config_.restart_state = restart_state; }
+
   /// Queues an UPDATE; only while Established.
   void send_update(const codec::UpdateMessage& update);
   /// Bytes queued on the connection and not yet written.
@@ -141,6 +155,11 @@ class Peer : public ConnectionHandler {
   void send(const codec::Message& m);
   void set_error(std::string direction, uint8_t code, uint8_t subcode, std::string message);
   void handle_collision_open(const codec::OpenMessage& open);
+  /// RFC 4271 §6.8 from the losing side: the peer closed the connection we opened (Cease/7, or
+  /// a close while its own connection to us waits) because it keeps its own. Continues on that
+  /// connection as a passively opened one, at once, instead of going through Idle and its
+  /// restart delay (which would refuse it).
+  void continue_on_peer_connection();
   bool ibgp_with(uint32_t remote_as) const;
 
   boost::asio::io_context& io_;

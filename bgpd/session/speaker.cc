@@ -50,7 +50,23 @@ Peer* Speaker::add_peer(PeerConfig config) {
   return peers_.back().get();
 }
 
-void Speaker::add_range(ListenRange range) { ranges_.push_back(std::move(range)); }
+void Speaker::add_range(ListenRange range) {
+  install_md5(range);
+  ranges_.push_back(std::move(range));
+}
+
+void Speaker::install_md5(const ListenRange& range) {
+  if (!acceptor_ || range.template_config.password.empty()) return;
+  auto network = range.network;
+  if (acceptor_->local_endpoint().protocol() == asio::ip::tcp::v6() && network.is_v4()) {
+    network = asio::ip::make_address_v6(asio::ip::v4_mapped, network.to_v4());
+  }
+  if (auto err = set_tcp_md5_prefix(acceptor_->native_handle(), network, range.prefix_length,
+                                    range.template_config.password);
+      !err.empty()) {
+    log().error("listener range={}/{} {}", range.network.to_string(), range.prefix_length, err);
+  }
+}
 
 void Speaker::install_md5(const PeerConfig& config) {
   if (!acceptor_ || config.password.empty()) return;
@@ -75,7 +91,18 @@ std::string Speaker::listen(const asio::ip::address& address, uint16_t port) {
   if (ec)
     return "listen on " + address.to_string() + " port " + std::to_string(port) + ": " +
            ec.message();
+  // GTSM (RFC 5082): the listener answers SYNs (its SYN-ACK) with TTL 255, or a peer with
+  // ttl-security could not complete a connection to us; the accepted socket gets the peer's own
+  // TTL. The TTL of a connection's SYN is checked once the connection is matched to a peer,
+  // since a listener shared by all peers cannot carry their minimum TTLs.
+  const int fd = acceptor->native_handle();
+  for (const auto& err :
+       {set_ttl(fd, false, 255), address.is_v6() ? set_ttl(fd, true, 255) : "", set_save_syn(fd)}) {
+    if (!err.empty()) log().warn("listener: {}; ttl-security peers may fail to connect", err);
+  }
   acceptor_ = std::move(acceptor);
+  // The kernel uses the longest match: a neighbor's own key wins over its range's.
+  for (const auto& r : ranges_) install_md5(r);
   for (const auto& p : peers_) install_md5(p->config());
   accept_loop();
   return "";
@@ -131,6 +158,18 @@ void Speaker::close_listener() {
     acceptor_->close(ec);
     acceptor_.reset();
   }
+}
+
+uint16_t Speaker::listen_port() const {
+  if (!acceptor_) return 0;
+  boost::system::error_code ec;
+  const auto ep = acceptor_->local_endpoint(ec);
+  return ec ? 0 : ep.port();
+}
+
+void Speaker::set_restart_state(bool restart_state) {
+  for (auto& p : peers_) p->set_restart_state(restart_state);
+  for (auto& r : ranges_) r.template_config.restart_state = restart_state;
 }
 
 Peer* Speaker::find(const asio::ip::address& address) {

@@ -1,6 +1,8 @@
 // The BGP speaker's transport side: the configured and dynamic neighbors (Peer), the listening
 // socket that accepts their connections (RFC 4271 §8.2.1.2, passive opening) with their TCP MD5
-// keys, and the start/stop of every session.
+// keys (RFC 2385; one per neighbor, one per listen range), and the start/stop of every session.
+// Connections from addresses that are neither a neighbor nor in a listen range are closed
+// before any BGP message is sent.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -14,8 +16,9 @@
 
 namespace evpnd::session {
 
-/// A listen range (dynamic neighbors): connections from `prefix` are accepted and get a peer
-/// built from `template_config` with the connecting address.
+/// A listen range (dynamic neighbors): connections from `network`/`prefix_length` are accepted
+/// and get a passive peer built from `template_config` with the connecting address. A
+/// `template_config.password` is installed on the listener for the whole range.
 struct ListenRange {
   boost::asio::ip::address network;
   unsigned prefix_length = 0;
@@ -30,6 +33,7 @@ class Speaker {
   /// Adds a configured neighbor (not started). Returns null if its address is already used or
   /// the peer table is full.
   Peer* add_peer(PeerConfig config);
+  /// Adds a listen range; its TCP MD5 key, if any, goes on the listener (now or at listen()).
   void add_range(ListenRange range);
   /// Listens for BGP connections on `address` (any address: "::", dual stack) and `port`.
   /// Returns "" or an error text (e.g. port in use, permission).
@@ -39,6 +43,14 @@ class Speaker {
   void stop_all(uint8_t subcode, const std::string& message);
   /// Closes the listening socket.
   void close_listener();
+  /// The port the listener is bound to (the one asked for, or the kernel's choice for port 0);
+  /// 0 when not listening.
+  uint16_t listen_port() const;
+  /// RFC 4724 §3 Restart State bit of the OPENs every peer (and every future dynamic peer)
+  /// sends from now on. The daemon sets it at start after a restart and clears it when its
+  /// restart is over (§4.1: End-of-RIB from every peer, or its deferral timer), so that a
+  /// session that flaps later does not claim a restart again.
+  void set_restart_state(bool restart_state);
 
   Peer* find(const boost::asio::ip::address& address);
   Peer* find(rib::PeerId id);
@@ -49,6 +61,7 @@ class Speaker {
   void accept_loop();
   void on_accept(boost::asio::ip::tcp::socket socket);
   void install_md5(const PeerConfig& config);
+  void install_md5(const ListenRange& range);
 
   boost::asio::io_context& io_;
   PeerListener& listener_;

@@ -326,3 +326,40 @@ expect_json() {
     sleep 0.2
   done
 }
+
+# ---- packet captures and kernel counters (md5, gtsm, dynamic, collision tests) ----
+
+# start_capture NS IFACE NAME [FILTER]: tshark on IFACE ("any": every interface) of NS, writing
+# $WORK/NAME.pcap (capture filter FILTER, default "tcp port 179"); returns once it captures.
+# stop_capture NAME ends it and flushes the file.
+declare -A CAPTURE_PID=()
+start_capture() {
+  local ns=$1 ifc=$2 name=$3 filter=${4:-tcp port 179}
+  spawn "$ns" "$WORK/$name.capture.txt" tshark -n -q -i "$ifc" -f "$filter" -w "$WORK/$name.pcap"
+  CAPTURE_PID[$name]=$SPAWNED
+  wait_for 10 "capture $name running" grep -q "Capturing on" "$WORK/$name.capture.txt"
+}
+stop_capture() {
+  local pid=${CAPTURE_PID[$1]}
+  kill -INT "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+
+# capture_fields NAME DISPLAY_FILTER FIELD...: one line per packet of $WORK/NAME.pcap that
+# matches DISPLAY_FILTER, with the FIELDs separated by tabs (tshark -T fields).
+capture_fields() {
+  local name=$1 filter=$2 args=() f
+  shift 2
+  for f in "$@"; do args+=(-e "$f"); done
+  tshark -n -r "$WORK/$name.pcap" -Y "$filter" -T fields "${args[@]}" 2>/dev/null
+}
+
+# capture_count NAME DISPLAY_FILTER: how many packets of $WORK/NAME.pcap match DISPLAY_FILTER.
+capture_count() { capture_fields "$1" "$2" frame.number | wc -l; }
+
+# ns_counter NS NAME: a kernel SNMP/netstat counter of namespace NS by its nstat name (e.g.
+# TcpExtTCPMD5Failure, TcpExtTCPMinTTLDrop); 0 when the kernel has not counted any.
+ns_counter() {
+  ip netns exec "$1" nstat -saz "$2" 2>/dev/null |
+    awk -v n="$2" '$1 == n {print $2; found = 1} END {if (!found) print 0}'
+}
