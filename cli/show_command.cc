@@ -1,4 +1,5 @@
-// `evpnctl show bgp summary|neighbor ADDR|evpn routes|ipv4 routes|ipv6 routes [--json]`:
+// `evpnctl show bgp summary|neighbor ADDR|evpn routes|ipv4 routes|ipv6 routes`,
+// `evpnctl show evpn vni|mac|arp` and `evpnctl show fib`, each with [--json]:
 // the words pick an API resource, the answer is parsed into its proto/api.proto message with
 // protobuf's JSON parser and formatted by show_format.h; --json prints the body unchanged.
 #include "cli/show_command.h"
@@ -46,7 +47,8 @@ po::options_description visible_options() {
        "evpn routes: only route type N (2 MAC/IP, 3 IMET, 5 IP prefix; 1-5)")
       ("rd", po::value<std::string>()->value_name("RD"),
        "evpn routes: only this route distinguisher (10.0.0.1:2, 65001:100)")
-      ("vni", po::value<uint32_t>()->value_name("N"), "evpn routes: only routes of VNI N")
+      ("vni", po::value<uint32_t>()->value_name("N"),
+       "evpn routes, evpn mac, evpn arp: only VNI N")
       ("help,h", "show this help");
   // clang-format on
   return opts;
@@ -113,6 +115,10 @@ std::string show_commands_help() {
          "                                 the EVPN table, grouped by route distinguisher\n"
          "  show bgp ipv4 routes           the IPv4 unicast table\n"
          "  show bgp ipv6 routes           the IPv6 unicast table\n"
+         "  show evpn vni                  the L2VNIs: devices, MAC counts, remote VTEPs, RD, RTs\n"
+         "  show evpn mac [--vni N]        local and remote MACs, sequence numbers, frozen ones\n"
+         "  show evpn arp [--vni N]        MAC+IP bindings (ARP/ND suppression)\n"
+         "  show fib                       what evpnd installed in the kernel, with its state\n"
          "  Every show command takes --json: the API's answer as JSON.\n";
 }
 
@@ -156,8 +162,21 @@ int run_show_command(const std::string& socket_path, const std::vector<std::stri
   Request request;
   const bool evpn =
       said({"bgp", "evpn", "routes"}) || said({"bgp", "evpn"}) || said({"bgp", "l2vpn", "evpn"});
-  if (!evpn && (vm.count("type") || vm.count("rd") || vm.count("vni"))) {
-    return usage_error(err, "--type, --rd and --vni apply to 'show bgp evpn routes' only");
+  const bool evpn_mac = said({"evpn", "mac"}) || said({"evpn", "macs"});
+  const bool evpn_arp = said({"evpn", "arp"}) || said({"evpn", "arp-cache"});
+  if (!evpn && (vm.count("type") || vm.count("rd"))) {
+    return usage_error(err, "--type and --rd apply to 'show bgp evpn routes' only");
+  }
+  if (!evpn && !evpn_mac && !evpn_arp && vm.count("vni")) {
+    return usage_error(err,
+                       "--vni applies to 'show bgp evpn routes', 'show evpn mac' and "
+                       "'show evpn arp' only");
+  }
+  std::string vni_query;
+  if (vm.count("vni")) {
+    const uint32_t vni = vm["vni"].as<uint32_t>();
+    if (vni < 1 || vni > kMaxVni) return usage_error(err, "--vni: expected 1 to 16777215");
+    vni_query = "?vni=" + std::to_string(vni);
   }
   if (said({"bgp", "summary"})) {
     request = {"/v1/bgp/summary", formatter(&format_bgp_summary)};
@@ -189,6 +208,14 @@ int run_show_command(const std::string& socket_path, const std::vector<std::stri
       add("vni", std::to_string(vni));
     }
     request = {"/v1/bgp/evpn/routes" + query, formatter(&format_evpn_routes)};
+  } else if (said({"evpn", "vni"}) || said({"evpn", "vnis"})) {
+    request = {"/v1/evpn/vnis", formatter(&format_evpn_vnis)};
+  } else if (evpn_mac) {
+    request = {"/v1/evpn/macs" + vni_query, formatter(&format_evpn_macs)};
+  } else if (evpn_arp) {
+    request = {"/v1/evpn/arps" + vni_query, formatter(&format_evpn_arps)};
+  } else if (said({"fib"})) {
+    request = {"/v1/fib", formatter(&format_fib)};
   } else if (said({"bgp", "ipv4", "routes"}) || said({"bgp", "ipv4", "unicast"}) ||
              said({"bgp", "ipv4"})) {
     request = {"/v1/bgp/ipv4/routes", formatter(&format_unicast_routes)};

@@ -38,4 +38,19 @@ std::string format_evpn_routes(const api::EvpnRoutes& routes);
 /// "Displayed  N routes and M total paths".
 std::string format_unicast_routes(const api::UnicastRoutes& routes);
 
+/// `show evpn vni`: one line per L2VNI as FRR's `show evpn vni` (VNI, VXLAN device, bridge,
+/// local and remote MAC counts, remote VTEPs), then each VNI's RD and route targets.
+std::string format_evpn_vnis(const api::EvpnVnis& vnis);
+
+/// `show evpn mac`: per VNI, the MACs as FRR's `show evpn mac vni all` (MAC, local/remote,
+/// the port or the remote VTEP, the MAC mobility sequence, flags S sticky, F frozen).
+std::string format_evpn_macs(const api::EvpnMacs& macs);
+
+/// `show evpn arp`: per VNI, the MAC+IP bindings as FRR's `show evpn arp-cache vni all`.
+std::string format_evpn_arps(const api::EvpnArps& arps);
+
+/// `show fib`: what evpnd installed in the kernel (or tries to), one entry per line with its
+/// state, then the counters.
+std::string format_fib(const api::Fib& fib);
+
 }  // namespace evpnd::cli

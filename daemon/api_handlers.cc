@@ -37,6 +37,20 @@ void fill_capabilities(const codec::OpenMessage& open, api::Capabilities* c) {
     } else if (const auto* gr = std::get_if<codec::GracefulRestartCapability>(&cap)) {
       c->set_graceful_restart(true);
       c->set_graceful_restart_time(gr->restart_time);
+      c->set_graceful_restart_restart_state(gr->flags &
+                                            codec::GracefulRestartCapability::kRestartState);
+      c->set_graceful_restart_notification(gr->flags &
+                                           codec::GracefulRestartCapability::kNotification);
+      for (const auto& f : gr->families) {
+        auto fam = codec::family_of(f.afi, f.safi);
+        const std::string name =
+            fam ? codec::to_string(*fam)
+                : "afi " + std::to_string(f.afi) + " safi " + std::to_string(f.safi);
+        c->add_graceful_restart_families(name);
+        if (f.flags & codec::GracefulRestartCapability::kForwardingState) {
+          c->add_graceful_restart_forwarding_state(name);
+        }
+      }
     } else if (std::holds_alternative<codec::ExtendedMessageCapability>(cap)) {
       c->set_extended_message(true);
     } else if (const auto* ap = std::get_if<codec::AddPathCapability>(&cap)) {
@@ -286,6 +300,7 @@ void Daemon::register_api() {
       return ApiResponse::ok(std::move(m));
     });
   }
+  register_kernel_api();
 }
 
 }  // namespace evpnd::daemon

@@ -467,6 +467,8 @@ class Loader {
   void static_route(const Field& f);
   void api(const Field& f);
   void log(const Field& f);
+  void dup_addr_detection(const Field& f);
+  void kernel(const Field& f);
   void claim_vni(const Field& f, uint32_t value, const std::string& owner);
 
   pb::Config c_;
@@ -478,7 +480,7 @@ class Loader {
 };
 
 pb::Config Loader::load(const YAML::Node& root) {
-  static constexpr std::array<std::string_view, 14> kKeys = {"router-id",
+  static constexpr std::array<std::string_view, 15> kKeys = {"router-id",
                                                              "asn",
                                                              "vtep-ip",
                                                              "hold-time",
@@ -491,7 +493,8 @@ pb::Config Loader::load(const YAML::Node& root) {
                                                              "networks",
                                                              "evpn",
                                                              "api",
-                                                             "log"};
+                                                             "log",
+                                                             "kernel"};
   const Field top{root, "", line_of(root)};
   if (!root.IsNull() && !root.IsMap()) fail(top.line, "", "expected a map of settings");
 
@@ -505,6 +508,12 @@ pb::Config Loader::load(const YAML::Node& root) {
   c_.mutable_api()->set_socket(std::string(kDefaultApiSocket));
   c_.mutable_log()->set_level(pb::LOG_LEVEL_INFO);
   c_.mutable_evpn();
+  c_.mutable_evpn()->mutable_dup_addr_detection()->set_enabled(true);
+  c_.mutable_evpn()->mutable_dup_addr_detection()->set_max_moves(5);
+  c_.mutable_evpn()->mutable_dup_addr_detection()->set_time(180);
+  c_.mutable_evpn()->mutable_dup_addr_detection()->set_freeze_time(180);
+  c_.mutable_kernel()->set_enabled(true);
+  c_.mutable_kernel()->set_route_table(254);
   c_.mutable_route_reflector();
 
   const Entries seen = for_each_entry(top, kKeys, [&](std::string_view key, const Field& f) {
@@ -551,6 +560,8 @@ pb::Config Loader::load(const YAML::Node& root) {
       api(f);
     } else if (key == "log") {
       log(f);
+    } else if (key == "kernel") {
+      kernel(f);
     }
   });
 
@@ -594,6 +605,39 @@ void Loader::graceful_restart(const Field& f) {
       gr.set_restart_time(number_in(v, 0, 4095));  // 12 bits (RFC 4724 §3)
     } else {
       gr.set_stale_time(number_in(v, 1, 4095));
+    }
+  });
+}
+
+void Loader::dup_addr_detection(const Field& f) {
+  static constexpr std::array<std::string_view, 4> kKeys = {"enabled", "max-moves", "time",
+                                                            "freeze-time"};
+  pb::DupAddrDetection& d = *c_.mutable_evpn()->mutable_dup_addr_detection();
+  for_each_entry(f, kKeys, [&](std::string_view key, const Field& v) {
+    if (key == "enabled") {
+      d.set_enabled(boolean(v));
+    } else if (key == "max-moves") {
+      d.set_max_moves(number_in(v, 2, 1000));
+    } else if (key == "time") {
+      d.set_time(number_in(v, 2, 1800));
+    } else if (v.node.IsScalar() && v.node.Scalar() == "permanent") {
+      d.set_freeze_time(0);
+    } else {
+      d.set_freeze_time(number_in(v, 30, 3600));
+    }
+  });
+}
+
+void Loader::kernel(const Field& f) {
+  static constexpr std::array<std::string_view, 2> kKeys = {"enabled", "route-table"};
+  pb::Kernel& k = *c_.mutable_kernel();
+  for_each_entry(f, kKeys, [&](std::string_view key, const Field& v) {
+    if (key == "enabled") {
+      k.set_enabled(boolean(v));
+    } else {
+      const uint32_t t = number_in(v, 1, 4294967295u);
+      if (t == 253 || t == 255) v.fail("tables 253 (default) and 255 (local) are the kernel's");
+      k.set_route_table(t);
     }
   });
 }
@@ -756,11 +800,13 @@ void Loader::networks(const Field& f) {
 }
 
 void Loader::evpn(const Field& f) {
-  static constexpr std::array<std::string_view, 4> kKeys = {"advertise-all-vni", "vnis", "vrfs",
-                                                            "static-routes"};
+  static constexpr std::array<std::string_view, 5> kKeys = {"advertise-all-vni", "vnis", "vrfs",
+                                                            "static-routes", "dup-addr-detection"};
   for_each_entry(f, kKeys, [&](std::string_view key, const Field& v) {
     if (key == "advertise-all-vni") {
       c_.mutable_evpn()->set_advertise_all_vni(boolean(v));
+    } else if (key == "dup-addr-detection") {
+      dup_addr_detection(v);
     } else if (key == "vnis") {
       for (const Field& item : items(v)) vni_entry(item);
     } else if (key == "vrfs") {

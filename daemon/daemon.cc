@@ -7,6 +7,7 @@
 #include "daemon/config.h"
 #include "daemon/log.h"
 #include "evpn/origination.h"
+#include "netlink/netlink_dataplane.h"
 #include "proto/api.pb.h"
 
 namespace evpnd::daemon {
@@ -86,6 +87,8 @@ void Daemon::add_peers() {
     pc.hostname = host;
     pc.graceful_restart = config_.graceful_restart().enabled();
     pc.restart_time = static_cast<uint16_t>(config_.graceful_restart().restart_time());
+    pc.restart_state = restarted_;
+    pc.forwarding_state = restarted_;
   };
   auto remote_as = [](session::PeerConfig& pc, config::PeerType type, uint32_t asn) {
     pc.remote_as = asn;
@@ -236,6 +239,51 @@ std::string Daemon::start() {
     if (auto err = api_->listen_tcp(addr); !err.empty()) return err;
   }
   register_api();
+  // The kernel first: local MACs are originated and old entries adopted before any peer sees
+  // our End-of-RIB.
+  std::unique_ptr<fib::Dataplane> dataplane;
+  if (config_.kernel().enabled()) {
+    std::string err;
+    dataplane = nl::NetlinkDataplane::open(io_, &err);
+    if (!dataplane) logger("kernel")->error("netlink unavailable, kernel not programmed: {}", err);
+  }
+  evpn::EvpnOptions eo;
+  eo.asn = config_.asn();
+  eo.router_id = *codec::IpAddress::parse(config_.router_id());
+  eo.vtep = config_.vtep_ip().empty() ? eo.router_id : *codec::IpAddress::parse(config_.vtep_ip());
+  eo.advertise_all_vni = config_.evpn().advertise_all_vni();
+  for (const auto& v : config_.evpn().vnis()) {
+    evpn::VniSettings vs;
+    vs.vni = v.vni();
+    vs.rd = v.rd();
+    vs.imports.assign(v.route_targets().imports().begin(), v.route_targets().imports().end());
+    vs.exports.assign(v.route_targets().exports().begin(), v.route_targets().exports().end());
+    eo.vnis.push_back(std::move(vs));
+  }
+  const auto& dad = config_.evpn().dup_addr_detection();
+  eo.dup_max_moves = dad.enabled() ? dad.max_moves() : UINT32_MAX;
+  eo.dup_window = std::chrono::seconds(dad.time());
+  eo.dup_freeze = std::chrono::seconds(dad.freeze_time());
+  KernelAgentOptions ko;
+  ko.enabled = config_.kernel().enabled();
+  ko.route_table = config_.kernel().route_table();
+  ko.defer_time =
+      std::chrono::seconds(std::clamp<uint32_t>(config_.graceful_restart().restart_time(), 1, 120));
+  kernel_ = std::make_unique<KernelAgent>(io_, *rib_, std::move(dataplane), std::move(eo), ko);
+  kernel_->set_rib_changed_callback([this] { schedule_flush(); });
+  // RFC 4724 §3: the Restart State bit only in the OPENs of the restart itself.
+  kernel_->set_converged_callback([this] {
+    if (!restarted_) return;
+    restarted_ = false;
+    speaker_->set_restart_state(false);
+    logger("daemon")->info("graceful restart complete: Restart State no longer announced");
+  });
+  const bool kept = kernel_->start();
+  restarted_ = config_.graceful_restart().enabled() && (kept || force_restart_state_);
+  if (restarted_) {
+    logger("daemon")->info(
+        "graceful restart: announcing Restart State and Forwarding State to peers");
+  }
   add_peers();
   boost::system::error_code ec;
   const auto listen_addr = asio::ip::make_address(
@@ -264,6 +312,7 @@ void Daemon::shutdown(const std::string& message, std::function<void()> done) {
 }
 
 void Daemon::on_established(session::Peer& peer) {
+  eor_received_.erase(peer.id());
   rib_->peer_up(peer.id(), peer.info());
   if (auto it = stale_timers_.find(peer.id()); it != stale_timers_.end()) it->second->cancel();
   // Stale routes kept through the peer's restart wait for its End-of-RIB, at most stale-time.
@@ -279,6 +328,8 @@ void Daemon::on_update(session::Peer& peer, const codec::UpdateMessage& update) 
     logger("rib")->info("end-of-rib peer={} family={} stale-removed={}",
                         peer.config().address.to_string(), codec::to_string(*r.end_of_rib),
                         r.stale_swept);
+    eor_received_[peer.id()].add(*r.end_of_rib);
+    check_initial_convergence();
   }
   if (r.treat_as_withdraw) {
     logger("rib")->warn("update treated as withdraw peer={} withdrawn={}",
@@ -288,6 +339,7 @@ void Daemon::on_update(session::Peer& peer, const codec::UpdateMessage& update) 
 }
 
 void Daemon::on_down(session::Peer& peer, bool graceful) {
+  eor_received_.erase(peer.id());
   rib_->peer_down(peer.id(), graceful);
   if (graceful) {
     // RFC 4724 §4.2: keep the routes for the peer's Restart Time, then drop what is still stale.
@@ -314,6 +366,23 @@ void Daemon::start_stale_timer(session::Peer& peer, uint32_t seconds) {
   });
 }
 
+void Daemon::check_initial_convergence() {
+  if (!kernel_ || !kernel_->stale_pending()) return;
+  for (auto* peer : speaker_->peers()) {
+    if (peer->config().dynamic || peer->config().shutdown) continue;
+    if (!peer->established()) return;
+    const auto it = eor_received_.find(peer->id());
+    const rib::FamilySet& negotiated = peer->info().families;
+    for (auto f :
+         {codec::Family::kL2vpnEvpn, codec::Family::kIpv4Unicast, codec::Family::kIpv6Unicast}) {
+      if (negotiated.has(f) && (it == eor_received_.end() || !it->second.has(f))) return;
+    }
+  }
+  // Process what the End-of-RIBs confirmed before the sweep.
+  kernel_->process_rib_changes();
+  kernel_->initial_convergence_done();
+}
+
 void Daemon::on_route_refresh(session::Peer& peer, codec::Family family) {
   rib_->route_refresh(peer.id(), family);
   schedule_flush();
@@ -331,8 +400,9 @@ void Daemon::schedule_flush() {
 void Daemon::flush() {
   constexpr uint64_t kHighWater = 8 * 1024 * 1024;
   constexpr size_t kBatch = 20000;
-  // Nothing consumes best-path changes yet (the EVPN and FIB layers will); drain to free them.
-  rib_->drain_changes([](const rib::BestPathChange&) {});
+  // Best-path changes go to the EVPN layer and the FIB; what the EVPN layer originates in
+  // response is in the Adj-RIBs-Out before they are read below.
+  if (kernel_) kernel_->process_rib_changes();
   bool more = false;
   for (auto* peer : speaker_->peers()) {
     if (!peer->established()) continue;

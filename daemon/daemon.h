@@ -16,6 +16,7 @@
 #include "bgpd/rib/rib.h"
 #include "bgpd/session/speaker.h"
 #include "daemon/api_server.h"
+#include "daemon/kernel_agent.h"
 #include "proto/config.pb.h"
 
 namespace evpnd::daemon {
@@ -25,9 +26,13 @@ class Daemon : public session::PeerListener {
   Daemon(boost::asio::io_context& io, config::Config config);
   ~Daemon() override;
 
-  /// Opens the API socket and the BGP listener, originates local routes and starts every
-  /// session. Returns "" or the error that prevents starting.
+  /// Opens the API socket, reads the kernel (VXLAN devices, local MACs, evpnd's entries kept from
+  /// a previous run), opens the BGP listener, originates local routes and starts every session.
+  /// Returns "" or the error that prevents starting.
   std::string start();
+  /// Announce a restart (RFC 4724 §3 Restart State and Forwarding State bits) even if the kernel
+  /// holds no entries of a previous run, like FRR's `bgpd -K`. Call before start().
+  void set_graceful_restart(bool restarting) { force_restart_state_ = restarting; }
   /// Re-reads the config file (SIGHUP): the routes evpnd originates (networks, EVPN static
   /// routes) follow the new file at once; other changes are reported as needing a restart. A
   /// broken file changes nothing and is logged with its file:line: key: error.
@@ -38,6 +43,7 @@ class Daemon : public session::PeerListener {
 
   rib::Rib& rib() { return *rib_; }
   session::Speaker& speaker() { return *speaker_; }
+  KernelAgent& kernel() { return *kernel_; }
   ApiServer& api() { return *api_; }
 
   // session::PeerListener
@@ -52,9 +58,13 @@ class Daemon : public session::PeerListener {
   /// no longer has. Returns (originated, withdrawn).
   std::pair<size_t, size_t> originate(const config::Config& config);
   void register_api();
+  void register_kernel_api();
   void schedule_flush();
   void flush();
   void start_stale_timer(session::Peer& peer, uint32_t seconds);
+  /// RFC 4724 §4.1: once every configured peer is up and has sent End-of-RIB for each family,
+  /// the kernel's stale entries of the previous run are reconciled.
+  void check_initial_convergence();
 
   boost::asio::io_context& io_;
   config::Config config_;
@@ -65,6 +75,10 @@ class Daemon : public session::PeerListener {
   bool flush_scheduled_ = false;
   std::map<rib::PeerId, std::unique_ptr<boost::asio::steady_timer>> stale_timers_;
   std::vector<rib::Nlri> originated_;
+  std::unique_ptr<KernelAgent> kernel_;
+  bool force_restart_state_ = false;
+  bool restarted_ = false;  ///< Restart State and Forwarding State bits sent to peers.
+  std::map<rib::PeerId, rib::FamilySet> eor_received_;
 };
 
 /// Names of FSM states as operators know them: "Idle", ..., "Established".

@@ -19,7 +19,10 @@ int main(int argc, char** argv) {
       "config,c", po::value<std::string>()->default_value("/etc/evpnd/evpnd.yaml"),
       "config file (YAML)")("check", "validate the config file and exit")(
       "log-level", po::value<std::string>(),
-      "trace, debug, info, warn or error (overrides log.level)")("version", "print the version");
+      "trace, debug, info, warn or error (overrides log.level)")(
+      "graceful-restart",
+      "announce a restart to peers (RFC 4724 Restart State and Forwarding State bits) even if "
+      "the kernel holds no entries of a previous run")("version", "print the version");
   po::variables_map vm;
   try {
     po::store(po::parse_command_line(argc, argv, opts), vm);
@@ -56,6 +59,7 @@ int main(int argc, char** argv) {
 
   boost::asio::io_context io(1);
   evpnd::daemon::Daemon daemon(io, std::move(*cfg));
+  daemon.set_graceful_restart(vm.count("graceful-restart") > 0);
   if (auto err = daemon.start(); !err.empty()) {
     std::cerr << "evpnd: " << err << "\n";
     return 1;

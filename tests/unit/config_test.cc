@@ -147,6 +147,25 @@ TEST(ConfigLoad, MinimalConfigGetsEveryDefault) {
   EXPECT_EQ(c.api().socket(), kDefaultApiSocket);
   EXPECT_FALSE(c.api().has_listen());
   EXPECT_EQ(c.log().level(), pb::LOG_LEVEL_INFO);
+  EXPECT_TRUE(c.evpn().dup_addr_detection().enabled());
+  EXPECT_EQ(c.evpn().dup_addr_detection().max_moves(), 5u);
+  EXPECT_EQ(c.evpn().dup_addr_detection().time(), 180u);
+  EXPECT_EQ(c.evpn().dup_addr_detection().freeze_time(), 180u);
+  EXPECT_TRUE(c.kernel().enabled());
+  EXPECT_EQ(c.kernel().route_table(), 254u);
+}
+
+TEST(ConfigLoad, DupAddrDetectionAndKernel) {
+  const pb::Config c = load_ok(
+      "router-id: 10.0.0.11\n"
+      "asn: 65011\n"
+      "evpn: {dup-addr-detection: {max-moves: 3, time: 30, freeze-time: permanent}}\n"
+      "kernel: {enabled: false, route-table: 100}\n");
+  EXPECT_EQ(c.evpn().dup_addr_detection().max_moves(), 3u);
+  EXPECT_EQ(c.evpn().dup_addr_detection().time(), 30u);
+  EXPECT_EQ(c.evpn().dup_addr_detection().freeze_time(), 0u);
+  EXPECT_FALSE(c.kernel().enabled());
+  EXPECT_EQ(c.kernel().route_table(), 100u);
 }
 
 TEST(ConfigLoad, DesignDocExample) {
@@ -646,6 +665,14 @@ const BadCase kBadCases[] = {
     {"static_route_gateway_family",
      "@evpn:\n  static-routes:\n    - {type: 5, prefix: 10.20.0.0/16, l3vni: 1, gateway: ::1}\n",
      "evpnd.yaml:5: evpn.static-routes[0].gateway: must be an IPv4 address like the prefix"},
+    {"dad_max_moves_one", "@evpn:\n  dup-addr-detection: {max-moves: 1}\n",
+     "evpnd.yaml:4: evpn.dup-addr-detection.max-moves: must be 2..1000"},
+    {"dad_freeze_word", "@evpn:\n  dup-addr-detection:\n    freeze-time: forever\n",
+     "evpnd.yaml:5: evpn.dup-addr-detection.freeze-time: expected a number"},
+    {"dad_unknown_key", "@evpn: {dup-addr-detection: {max-move: 3}}\n",
+     "evpnd.yaml:3: evpn.dup-addr-detection.max-move: unknown key; did you mean \"max-moves\"?"},
+    {"kernel_table_local", "@kernel: {route-table: 255}\n",
+     "evpnd.yaml:3: kernel.route-table: tables 253 (default) and 255 (local) are the kernel's"},
     // --- api and log ---
     {"api_listen_not_loopback", "@api: {listen: 10.0.0.11:8179}\n",
      "evpnd.yaml:3: api.listen: must be a loopback address (127.0.0.0/8 or ::1)"},

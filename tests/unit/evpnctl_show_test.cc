@@ -453,6 +453,101 @@ bool contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
 }
 
+TEST(EvpnctlShowFormat, EvpnVnis) {
+  api::EvpnVnis m;
+  auto* v = m.add_vnis();
+  v->set_vni(100);
+  v->set_vxlan_device("vxlan100");
+  v->set_bridge("br100");
+  v->set_rd("10.0.0.1:100");
+  v->add_import_rts("auto (any ASN):100");
+  v->add_export_rts("65001:100");
+  v->set_local_macs(2);
+  v->set_remote_macs(3);
+  v->add_remote_vteps("10.0.0.2");
+  v->add_remote_vteps("10.0.0.3");
+  EXPECT_EQ(
+      format_evpn_vnis(m),
+      "VNI       VxLAN IF        Bridge          # Local MACs  # Remote MACs  # Remote VTEPs\n"
+      "100       vxlan100        br100           2             3              2\n"
+      "\n"
+      "VNI: 100\n"
+      "  RD: 10.0.0.1:100\n"
+      "  Import Route Target: auto (any ASN):100\n"
+      "  Export Route Target: 65001:100\n"
+      "  Remote VTEPs: 10.0.0.2 10.0.0.3\n");
+  EXPECT_EQ(format_evpn_vnis(api::EvpnVnis{}),
+            "No VNIs: no VXLAN device is enslaved to a bridge, or none is configured.\n");
+}
+
+TEST(EvpnctlShowFormat, EvpnMacsAndArps) {
+  api::EvpnMacs m;
+  auto* a = m.add_macs();
+  a->set_vni(100);
+  a->set_mac("02:00:00:00:01:01");
+  a->set_type("local");
+  a->set_port("vm1");
+  a->set_sequence(2);
+  a->add_ips("192.168.0.1");
+  auto* b = m.add_macs();
+  b->set_vni(100);
+  b->set_mac("02:00:00:00:01:02");
+  b->set_type("remote");
+  b->set_vtep("10.0.0.2");
+  b->set_sequence(7);
+  b->set_sticky(true);
+  b->set_frozen(true);
+  EXPECT_EQ(format_evpn_macs(m),
+            "VNI 100 #MACs (local and remote) 2\n\n"
+            "Flags: S=sticky, F=frozen by duplicate detection\n"
+            "MAC               Type   Flags Intf/Remote VTEP    Seq   IPs\n"
+            "02:00:00:00:01:01 local        vm1                 2     192.168.0.1\n"
+            "02:00:00:00:01:02 remote SF    10.0.0.2            7\n");
+  api::EvpnArps arps;
+  auto* r = arps.add_arps();
+  r->set_vni(200);
+  r->set_ip("192.168.0.9");
+  r->set_mac("02:00:00:00:02:09");
+  r->set_type("remote");
+  r->set_vtep("10.0.0.3");
+  const std::string text = format_evpn_arps(arps);
+  EXPECT_NE(text.find("VNI 200 #ARP"), std::string::npos) << text;
+  EXPECT_NE(text.find("192.168.0.9"), std::string::npos) << text;
+  EXPECT_NE(text.find("remote 02:00:00:00:02:09 10.0.0.3\n"), std::string::npos) << text;
+}
+
+TEST(EvpnctlShowFormat, Fib) {
+  api::Fib m;
+  auto* e = m.add_entries();
+  e->set_kind("fdb");
+  e->set_device("vxlan100");
+  e->set_mac("02:00:00:00:01:02");
+  e->set_dst("10.0.0.2");
+  e->set_state("installed");
+  e->set_flags("self extern_learn");
+  auto* f = m.add_entries();
+  f->set_kind("route");
+  f->set_dst("10.0.0.2/32");
+  f->set_via("10.1.1.0,10.1.2.0");
+  f->set_table(254);
+  f->set_state("failed");
+  f->set_error("Network is unreachable");
+  f->set_attempts(3);
+  m.mutable_stats()->set_desired(2);
+  m.mutable_stats()->set_installed(1);
+  m.mutable_stats()->set_failed(1);
+  const std::string text = format_fib(m);
+  EXPECT_NE(text.find("fdb    vxlan100        02:00:00:00:01:02 10.0.0.2"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("installed self extern_learn\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("10.1.1.0,10.1.2.0 failed (Network is unreachable, 3 attempts)"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("Entries: 2 desired, 1 installed, 0 pending, 1 failed, 0 stale"),
+            std::string::npos)
+      << text;
+}
+
 TEST(EvpnctlShowBinary, HelpListsTheShowCommands) {
   const CliRun top = evpnctl("--help");
   EXPECT_EQ(top.status, 0);
@@ -460,15 +555,18 @@ TEST(EvpnctlShowBinary, HelpListsTheShowCommands) {
   const CliRun show = evpnctl("show --help");
   EXPECT_EQ(show.status, 0);
   for (const char* c : {"show bgp summary", "show bgp neighbor ADDRESS", "show bgp evpn routes",
-                        "show bgp ipv4 routes", "show bgp ipv6 routes", "--json"}) {
+                        "show bgp ipv4 routes", "show bgp ipv6 routes", "show evpn vni",
+                        "show evpn mac", "show evpn arp", "show fib", "--json"}) {
     EXPECT_TRUE(contains(show.out, c)) << c << "\n" << show.out;
   }
 }
 
 TEST(EvpnctlShowBinary, UsageErrorsExitTwo) {
-  for (const char* args : {"show", "show bgp", "show bgp nonsense", "show bgp neighbor",
-                           "show bgp summary --type 2", "show bgp evpn routes --type 9",
-                           "show bgp evpn routes --vni x", "show bgp evpn routes --rd bogus"}) {
+  for (const char* args :
+       {"show", "show bgp", "show bgp nonsense", "show bgp neighbor", "show bgp summary --type 2",
+        "show bgp evpn routes --type 9", "show bgp evpn routes --vni x",
+        "show bgp evpn routes --rd bogus", "show fib --vni 100", "show evpn mac --vni 0",
+        "show evpn nonsense", "show evpn vni --type 2"}) {
     const CliRun r = evpnctl(std::string("--socket /nonexistent/evpnd.sock ") + args);
     EXPECT_EQ(r.status, 2) << args << "\n" << r.out;
     EXPECT_TRUE(contains(r.out, "Try 'evpnctl show --help'.")) << args << "\n" << r.out;
@@ -510,6 +608,7 @@ TEST(EvpnctlShowEndToEnd, RealDaemon) {
                         << port
                         << "}\n"
                            "networks: [10.0.0.1/32]\n"
+                           "kernel: {enabled: false}\n"
                            "evpn:\n"
                            "  static-routes:\n"
                            "    - {type: 3, vni: 100}\n"
