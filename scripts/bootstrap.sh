@@ -10,7 +10,9 @@ packages=(
   libprotobuf-dev protobuf-compiler libspdlog-dev libyaml-cpp-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   # test peers and tools
-  frr gobgpd exabgp iproute2 tshark python3
+  frr gobgpd exabgp iproute2 tshark python3 jq curl
+  # labs (labs/run.sh, tests/netns/lab_*_test.sh): ping and arping inside the VMs
+  iputils-ping iputils-arping
 )
 
 missing=()

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# The main job until the EVPN lab lands: builds evpnctl and decodes a real FRR <-> GoBGP EVPN
-# session capture (tests/golden/data) into JSON, one message per line.
+# The main job: the two-hosts EVPN lab (labs/two-hosts). Installs what is missing
+# (scripts/bootstrap.sh), builds evpnd and evpnctl (build/default), then runs
+# `labs/run.sh two-hosts` with this script's arguments: --keep leaves the lab running
+# (`labs/run.sh down` removes it). Needs root: the lab lives in network namespaces.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+[[ $(id -u) -eq 0 ]] || { echo "demo.sh: run as root (network namespaces): sudo $0 $*" >&2; exit 1; }
 scripts/bootstrap.sh
 cmake --preset default >/dev/null
-cmake --build --preset default --target evpnctl
-capture=${1:-tests/golden/data/frr_gobgp_evpn.txt}
-echo "== evpnctl decode: $capture"
-grep '^msg ' "$capture" | cut -d' ' -f2 | build/default/cli/evpnctl decode --hex
+cmake --build --preset default --target evpnd evpnctl
+EVPND_BUILD_DIR=$PWD/build/default exec labs/run.sh two-hosts "$@"
