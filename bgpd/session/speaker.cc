@@ -17,15 +17,20 @@ asio::ip::address normalize(const asio::ip::address& a) {
 
 namespace {
 
+/// The address's octets in network order: 4 for IPv4, 16 for IPv6.
+std::vector<uint8_t> octets(const asio::ip::address& a) {
+  if (a.is_v4()) {
+    const auto b = a.to_v4().to_bytes();
+    return {b.begin(), b.end()};
+  }
+  const auto b = a.to_v6().to_bytes();
+  return {b.begin(), b.end()};
+}
+
 bool in_range(const asio::ip::address& a, const ListenRange& r) {
   if (a.is_v4() != r.network.is_v4()) return false;
-  const auto ab =
-      a.is_v4() ? std::vector<uint8_t>(a.to_v4().to_bytes().begin(), a.to_v4().to_bytes().end())
-                : std::vector<uint8_t>(a.to_v6().to_bytes().begin(), a.to_v6().to_bytes().end());
-  const auto nb = r.network.is_v4() ? std::vector<uint8_t>(r.network.to_v4().to_bytes().begin(),
-                                                           r.network.to_v4().to_bytes().end())
-                                    : std::vector<uint8_t>(r.network.to_v6().to_bytes().begin(),
-                                                           r.network.to_v6().to_bytes().end());
+  const auto ab = octets(a);
+  const auto nb = octets(r.network);
   unsigned bits = r.prefix_length;
   for (size_t i = 0; i < ab.size() && bits > 0; ++i) {
     const unsigned n = bits >= 8 ? 8 : bits;
