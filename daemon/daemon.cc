@@ -261,7 +261,8 @@ std::string Daemon::start() {
     eo.vnis.push_back(std::move(vs));
   }
   const auto& dad = config_.evpn().dup_addr_detection();
-  eo.dup_max_moves = dad.enabled() ? dad.max_moves() : UINT32_MAX;
+  eo.dup_detection = dad.enabled();
+  eo.dup_max_moves = dad.max_moves();
   eo.dup_window = std::chrono::seconds(dad.time());
   eo.dup_freeze = std::chrono::seconds(dad.freeze_time());
   KernelAgentOptions ko;
