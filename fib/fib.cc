@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <memory>
 #include <set>
 #include <unordered_map>
 #include <utility>
@@ -81,6 +82,30 @@ struct Slot {
   }
 };
 
+/// Slots in fixed chunks of 4,096: growing never moves a slot (no copy of the whole table and
+/// no second copy of it in memory while a doubling vector would move it), and ids stay dense.
+class SlotStore {
+ public:
+  Slot& operator[](uint32_t id) { return chunks_[id >> kShift][id & kMask]; }
+  const Slot& operator[](uint32_t id) const { return chunks_[id >> kShift][id & kMask]; }
+  uint32_t size() const { return size_; }
+  size_t capacity() const { return chunks_.size() << kShift; }
+  /// Adds a default slot at id size().
+  void emplace_back() {
+    reserve(size_t{size_} + 1);
+    ++size_;
+  }
+  void reserve(size_t n) {
+    while (capacity() < n) chunks_.push_back(std::make_unique<Slot[]>(size_t{1} << kShift));
+  }
+
+ private:
+  static constexpr unsigned kShift = 12;
+  static constexpr uint32_t kMask = (1u << kShift) - 1;
+  std::vector<std::unique_ptr<Slot[]>> chunks_;
+  uint32_t size_ = 0;
+};
+
 bool same_ip(const IpAddr& a, const IpAddr& b) {
   return a.family == b.family &&
          std::equal(a.octets.begin(), a.octets.begin() + static_cast<long>(a.size()),
@@ -155,7 +180,7 @@ struct Fib::Impl {
   Dataplane& dataplane;
   FibOptions options;
 
-  std::vector<Slot> slots;
+  SlotStore slots;
   std::vector<uint32_t> free_slots;
   std::vector<RouteEntry> routes;
   std::vector<uint32_t> free_routes;
