@@ -23,7 +23,9 @@ namespace {
 constexpr int kEventBufferBytes = 32 << 20;    // Event socket receive buffer (asked).
 constexpr int kRequestRcvBufBytes = 32 << 20;  // Request socket: ACKs of one chunk and dumps.
 constexpr int kRequestSndBufBytes = 1 << 20;
-constexpr size_t kMaxChunkBytes = 256 << 10;  // Requests per sendmsg.
+// Requests per sendmsg. 64 KiB: the kernel spends 1.5x the CPU per FDB entry with 256 KiB
+// chunks (bench/kernel/batch_sweep.sh, README.md there).
+constexpr size_t kMaxChunkBytes = 64 << 10;
 constexpr size_t kMaxChunkMessages = 8192;
 constexpr size_t kAckTruesize = 2048;  // Generous kernel accounting of one ACK skb (octets).
 constexpr int kReplyTimeoutMs = 5000;

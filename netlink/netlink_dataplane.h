@@ -53,7 +53,7 @@ class NetlinkDataplane : public fib::Dataplane {
   NetlinkDataplane(const NetlinkDataplane&) = delete;
   NetlinkDataplane& operator=(const NetlinkDataplane&) = delete;
 
-  /// Encodes every change (rtnl_message.h), packs up to 256 KiB of requests (and no more than
+  /// Encodes every change (rtnl_message.h), packs up to 64 KiB of requests (and no more than
   /// the receive buffer can hold ACKs for) into each sendmsg, then collects the ACKs of that
   /// chunk before sending the next. Results in order: 0 or a negative errno; -EINVAL for a
   /// change that cannot be encoded; -ENOBUFS for one whose ACK the kernel dropped; -ETIMEDOUT
