@@ -180,6 +180,14 @@ void Rib::Impl::best_changed(DestId id, Destination& d) {
   }
 }
 
+void Rib::Impl::other_path_changed(DestId id, Destination& d) {
+  if (d.key.family != Family::kIpv4Unicast && d.key.family != Family::kIpv6Unicast) return;
+  if (!(d.flags & Destination::kFeedDirty)) {
+    d.flags |= Destination::kFeedDirty;
+    feed.push_back(id);
+  }
+}
+
 void Rib::Impl::announce(PeerId peer, const RouteKey& key, const NlriExtras& ex, uint32_t path_id,
                          AttrId attr) {
   bool inserted = false;
@@ -219,7 +227,11 @@ void Rib::Impl::announce(PeerId peer, const RouteKey& key, const NlriExtras& ex,
     if (d.count == 1) ++loc_rib_size;
   }
   select_best(d);
-  if (!had_best || !old_best.same_route(d.first)) best_changed(id, d);
+  if (!had_best || !old_best.same_route(d.first)) {
+    best_changed(id, d);
+  } else {
+    other_path_changed(id, d);
+  }
 }
 
 void Rib::Impl::remove_path(DestId id, size_t index) {
@@ -239,6 +251,8 @@ void Rib::Impl::remove_path(DestId id, size_t index) {
     if (d.count == 0) --loc_rib_size;
     select_best(d);
     best_changed(id, d);
+  } else {
+    other_path_changed(id, d);
   }
 }
 

@@ -122,10 +122,11 @@ class Rib {
 
   // --- Change feed ------------------------------------------------------------------------
 
-  /// Calls `visit` once per destination whose best path changed since the last drain, then
-  /// forgets them. Visitors must not call back into the RIB. Returns the number of changes.
-  /// Callers should drain after each batch of input; undrained removals keep their
-  /// destinations allocated.
+  /// Calls `visit` once per destination whose best path changed since the last drain (and, in
+  /// IPv4/IPv6 unicast, whose other paths changed: the FIB installs every equally good path as
+  /// ECMP; `best` is then unchanged), then forgets them. Visitors must not call back into the RIB.
+  /// Returns the number of changes. Callers should drain after each batch of input; undrained
+  /// removals keep their destinations allocated.
   size_t drain_changes(const ChangeVisitor& visit);
 
   // --- Output (Loc-RIB -> Adj-RIB-Out) -----------------------------------------------------

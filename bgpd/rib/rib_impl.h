@@ -59,6 +59,9 @@ struct Rib::Impl {
   void select_best(Destination& d);
   /// Queues the destination for the change feed and every up peer's Adj-RIB-Out.
   void best_changed(DestId id, Destination& d);
+  /// A path other than the best was added, replaced or removed: queued on the change feed for
+  /// unicast families (ECMP in the FIB); the best path and the Adj-RIBs-Out are as they were.
+  void other_path_changed(DestId id, Destination& d);
   /// Installs or replaces the path (peer, path_id) with `attr` (a reference is taken).
   void announce(PeerId peer, const RouteKey& key, const NlriExtras& ex, uint32_t path_id,
                 AttrId attr);

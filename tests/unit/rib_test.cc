@@ -342,6 +342,37 @@ TEST(RibBestPath, FollowsDecisionAsPathsComeAndGo) {
   EXPECT_FALSE(rib.best(r));
 }
 
+// The FIB installs every equally good unicast path (ECMP), so the change feed reports a unicast
+// destination when a path other than the best comes, changes or goes; EVPN only on best changes.
+TEST(RibChangeFeed, UnicastReportsEveryPathChangeEvpnOnlyBest) {
+  Rib rib(config());
+  up(rib, {kE1, kE2});
+  const std::vector<PathAttribute> v4_attrs1 = {origin(), as_path({65001})};
+  const std::vector<PathAttribute> v4_attrs2 = {origin(), as_path({65002})};
+  rib.apply(kE1, v4_update({"10.0.0.99/32"}, v4_attrs1, "192.0.2.1"));
+  ASSERT_EQ(drain(rib).size(), 1u);
+  rib.apply(kE2, v4_update({"10.0.0.99/32"}, v4_attrs2, "192.0.2.2"));  // Second, not best.
+  auto changes = drain(rib);
+  ASSERT_EQ(changes.size(), 1u);
+  EXPECT_EQ(changes[0].kind, ChangeKind::kChanged);
+  EXPECT_EQ(changes[0].best.peer, kE1);
+  EXPECT_EQ(rib.paths(pfx("10.0.0.99/32")).size(), 2u);
+  rib.apply(kE2, v4_update({"10.0.0.99/32"}, v4_attrs2, "192.0.2.2"));  // Repeated: nothing.
+  EXPECT_TRUE(drain(rib).empty());
+  rib.apply(kE2, v4_withdraw({"10.0.0.99/32"}));  // The non-best path goes.
+  changes = drain(rib);
+  ASSERT_EQ(changes.size(), 1u);
+  EXPECT_EQ(changes[0].best.peer, kE1);
+
+  const auto r = mac_ip(1);
+  rib.apply(kE1, evpn_update({r}, evpn_attrs({65001})));
+  ASSERT_EQ(drain(rib).size(), 1u);
+  rib.apply(kE2, evpn_update({r}, evpn_attrs({65002, 65003})));  // Not best: no change.
+  EXPECT_TRUE(drain(rib).empty());
+  rib.apply(kE2, evpn_withdraw({r}));
+  EXPECT_TRUE(drain(rib).empty());
+}
+
 TEST(RibBestPath, LowerOriginThenMedFromSameNeighbourAs) {
   Rib rib(config());
   up(rib, {kE1, kI1, kI2});

@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# Kernel test: underlay routes learned in IPv4 unicast go into the kernel with ECMP across
+# peers, so a host that peers with two switches reaches a remote VTEP over both.
+#
+#   ns $TAG-s1: gobgpd AS 65101, to-h 10.9.1.0/31, lo 10.0.0.99/32 (the remote VTEP)
+#   ns $TAG-h:  evpnd AS 65001, to-s1 10.9.1.1/31, to-s2 10.9.2.1/31, lo 10.0.0.1/32
+#   ns $TAG-s2: gobgpd AS 65102, to-h 10.9.2.0/31, lo 10.0.0.99/32
+#
+# 1. Both switches advertise 10.0.0.99/32 (AS paths of equal length from different neighbor
+#    ASes): the kernel of h has one route, proto 199, with two next hops (via 10.9.1.0 and
+#    10.9.2.0), and h pings 10.0.0.99 from its VTEP address.
+# 2. s1 withdraws: the route keeps only the next hop via s2. s1 advertises it again: two.
+# 3. s2 advertises a longer AS path: ECMP is only among equally good paths, so one next hop
+#    (via s1).
+# 4. Both withdraw: the route is gone from the kernel.
+source "$(dirname "$0")/../lib/netns.sh"
+netns_init underlay_ecmp
+command -v gobgpd >/dev/null || fail "gobgpd not installed"
+
+H=$TAG-h S1=$TAG-s1 S2=$TAG-s2
+make_ns "$H"
+make_ns "$S1"
+make_ns "$S2"
+link_ns "$H" 10.9.1.1/31 "$S1" 10.9.1.0/31 to-s1
+ip -n "$S1" link set to-s1 name to-h
+link_ns "$H" 10.9.2.1/31 "$S2" 10.9.2.0/31 to-s2
+ip -n "$S2" link set to-s2 name to-h
+ip -n "$H" addr add 10.0.0.1/32 dev lo
+for s in "$S1" "$S2"; do ip -n "$s" addr add 10.0.0.99/32 dev lo; done
+
+write_gobgp() {  # write_gobgp NAME AS ROUTER_ID PEER_ADDRESS
+  cat >"$WORK/$1.toml" <<EOF
+[global.config]
+  as = $2
+  router-id = "$3"
+[[neighbors]]
+  [neighbors.config]
+    neighbor-address = "$4"
+    peer-as = 65001
+  [neighbors.timers.config]
+    connect-retry = 1
+    hold-time = 9
+    keepalive-interval = 3
+  [[neighbors.afi-safis]]
+    [neighbors.afi-safis.config]
+      afi-safi-name = "ipv4-unicast"
+EOF
+}
+write_gobgp s1 65101 10.0.0.101 10.9.1.1
+write_gobgp s2 65102 10.0.0.102 10.9.2.1
+# Ingress of both switches: the VTEP's replies go back to h over the link they came from.
+ip -n "$S1" route add 10.0.0.1/32 via 10.9.1.1
+ip -n "$S2" route add 10.0.0.1/32 via 10.9.2.1
+
+cat >"$WORK/h.yaml" <<EOF
+router-id: 10.0.0.1
+asn: 65001
+vtep-ip: 10.0.0.1
+connect-retry: 1
+neighbors:
+  - {address: 10.9.1.0, remote-as: 65101, families: [ipv4-unicast]}
+  - {address: 10.9.2.0, remote-as: 65102, families: [ipv4-unicast]}
+networks: [10.0.0.1/32]
+api: {socket: $WORK/h.sock}
+EOF
+
+start_gobgpd "$S1" s1
+start_gobgpd "$S2" s2
+start_evpnd "$H" h
+wait_for 30 "evpnd <-> s1" evpnd_established h 10.9.1.0
+wait_for 30 "evpnd <-> s2" evpnd_established h 10.9.2.0
+
+# next_hops: the gateways of h's kernel route to 10.0.0.99/32 installed by evpnd (proto 199),
+# sorted, space-separated; empty when there is none.
+next_hops() {
+  ip -n "$H" -j route show 10.0.0.99/32 proto 199 |
+    jq -r '[.[] | (.gateway // empty), ((.nexthops // [])[] | .gateway)] | sort | join(" ")'
+}
+expect_next_hops() {  # expect_next_hops WHAT EXPECTED
+  local deadline=$((SECONDS + 10)) got
+  while :; do
+    got=$(next_hops)
+    [[ $got == "$2" ]] && break
+    if ((SECONDS > deadline)); then
+      ip -n "$H" route show 10.0.0.99/32 >&2 || true
+      fail "$1: next hops '$got', expected '$2'"
+    fi
+    sleep 0.1
+  done
+  pass "$1: next hops '${got:-none}'"
+}
+
+# ---- 1. both advertise ------------------------------------------------------------------------
+gobgp_in "$S1" global rib -a ipv4 add 10.0.0.99/32
+gobgp_in "$S2" global rib -a ipv4 add 10.0.0.99/32
+expect_next_hops "both switches advertise" "10.9.1.0 10.9.2.0"
+route=$(ip -n "$H" route show 10.0.0.99/32)
+log "h: $(tr '\n' ' ' <<<"$route")"
+[[ $route == *"proto 199"* && $route == *"dev to-s1"* && $route == *"dev to-s2"* ]] ||
+  fail "not one evpnd route over both links: $route"
+ip netns exec "$H" ping -c 3 -i 0.2 -W 1 -I 10.0.0.1 10.0.0.99 >/dev/null ||
+  fail "h cannot reach 10.0.0.99 from its VTEP address"
+pass "h reaches the remote VTEP"
+
+# Both links carry it: flows hashed by source port (fib_multipath_hash_policy 1) end up on both.
+ip netns exec "$H" sysctl -qw net.ipv4.fib_multipath_hash_policy=1
+used=$(for sport in $(seq 40000 40031); do
+  ip -n "$H" -j route get 10.0.0.99 from 10.0.0.1 ipproto udp sport "$sport" dport 4789 |
+    jq -r '.[0].dev'
+done | sort -u | tr '\n' ' ')
+[[ $used == "to-s1 to-s2 " ]] || fail "32 VXLAN flows used only: $used"
+pass "32 VXLAN flows spread over: $used"
+
+# ---- 2. one withdraws, then comes back ----------------------------------------------------------
+gobgp_in "$S1" global rib -a ipv4 del 10.0.0.99/32
+expect_next_hops "s1 withdrew" "10.9.2.0"
+gobgp_in "$S1" global rib -a ipv4 add 10.0.0.99/32
+expect_next_hops "s1 advertises again" "10.9.1.0 10.9.2.0"
+
+# ---- 3. a longer AS path is not equally good --------------------------------------------------
+gobgp_in "$S2" global rib -a ipv4 del 10.0.0.99/32
+gobgp_in "$S2" global rib -a ipv4 add 10.0.0.99/32 aspath 65199
+expect_next_hops "s2's path is longer" "10.9.1.0"
+
+# ---- 4. both withdraw ---------------------------------------------------------------------------
+gobgp_in "$S1" global rib -a ipv4 del 10.0.0.99/32
+gobgp_in "$S2" global rib -a ipv4 del 10.0.0.99/32
+expect_next_hops "both withdrew" ""
+pass "underlay ECMP follows the routes"
