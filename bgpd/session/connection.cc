@@ -11,7 +11,8 @@ namespace {
 constexpr size_t kReadChunk = 64 * 1024;
 }
 
-Connection::Connection(asio::ip::tcp::socket socket) : socket_(std::move(socket)) {
+Connection::Connection(asio::ip::tcp::socket socket)
+    : socket_(std::move(socket)), grace_(socket_.get_executor()) {
   boost::system::error_code ec;
   local_ = socket_.local_endpoint(ec);
   remote_ = socket_.remote_endpoint(ec);
@@ -48,6 +49,11 @@ void Connection::on_read(const boost::system::error_code& ec, size_t n) {
     return;
   }
   rlen_ += n;
+  if (!handler_) {  // Detached while closing: nobody wants what still arrives.
+    rlen_ = 0;
+    read();
+    return;
+  }
   size_t pos = 0;
   codec::DecodeContext ctx;
   ctx.extended_message = max_message_size_ > 4096;
@@ -109,12 +115,20 @@ void Connection::write() {
 
 void Connection::close_after_flush() {
   closing_ = true;
-  if (!writing_) close();
+  if (!writing_) {
+    close();
+    return;
+  }
+  grace_.expires_after(kCloseGrace);
+  grace_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+    if (!ec) self->close();
+  });
 }
 
 void Connection::close() {
   if (closed_) return;
   closed_ = true;
+  grace_.cancel();
   boost::system::error_code ec;
   socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
   socket_.close(ec);

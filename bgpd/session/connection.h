@@ -4,6 +4,7 @@
 #pragma once
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -43,9 +44,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool closed() const { return closed_; }
   /// Queues one encoded message; writes are coalesced.
   void send(std::vector<uint8_t> message);
-  /// Closes once the queued messages are written (for a final NOTIFICATION), at most after a
-  /// short grace period.
+  /// Closes once the queued messages are written (for a final NOTIFICATION), at the latest
+  /// after kCloseGrace (a peer that stops reading cannot keep the socket). What arrives
+  /// meanwhile on a detached connection is read and dropped.
   void close_after_flush();
+  static constexpr std::chrono::seconds kCloseGrace{5};
   /// Closes now, dropping what is queued.
   void close();
   /// Largest message accepted, in octets (4096, or 65535 with extended messages).
@@ -63,6 +66,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void fail(const std::string& reason);
 
   boost::asio::ip::tcp::socket socket_;
+  boost::asio::steady_timer grace_;
   boost::asio::ip::tcp::endpoint local_;
   boost::asio::ip::tcp::endpoint remote_;
   ConnectionHandler* handler_ = nullptr;

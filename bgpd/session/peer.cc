@@ -127,6 +127,9 @@ void Peer::accept(std::shared_ptr<Connection> connection) {
       return;
     }
   }
+  // Every connection the peer opened gets its key, TTL and minimum TTL now, whichever way it
+  // ends up carrying the session (directly, after a collision, or replacing a restarted one).
+  configure_socket(connection->socket());
   switch (session_.state) {
     case State::kConnect:
     case State::kActive:
@@ -135,7 +138,6 @@ void Peer::accept(std::shared_ptr<Connection> connection) {
         connecting_->close(ec);
         connecting_.reset();
       }
-      configure_socket(connection->socket());
       adopt(std::move(connection));
       connection_is_ours_ = false;
       dispatch(Event::kTcpConnectionConfirmed);
@@ -579,8 +581,13 @@ void Peer::on_message(std::span<const uint8_t> bytes) {
           notification_exchanged_ = true;
           log().warn("notification received peer={} code={} subcode={} reason=\"{}\"",
                      config_.address.to_string(), x.code, x.subcode, text);
+          // Cease/Connection Collision Resolution only means "go on with my connection" while
+          // the OPENs are exchanged (RFC 4271 §6.8); later it ends the session like any Cease.
+          const bool opening =
+              session_.state == State::kOpenSent || session_.state == State::kOpenConfirm;
           dispatch(fsm::notification_event(x));
-          if (x.code == fsm::kCease && x.subcode == fsm::kConnectionCollisionResolution) {
+          if (opening && x.code == fsm::kCease &&
+              x.subcode == fsm::kConnectionCollisionResolution) {
             continue_on_peer_connection();
           }
         } else if constexpr (std::is_same_v<T, codec::KeepaliveMessage>) {

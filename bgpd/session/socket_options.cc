@@ -83,8 +83,9 @@ std::string set_save_syn(int fd) {
 }
 
 std::optional<int> saved_syn_ttl(int fd) {
-  // An IPv6 header (40 octets) with extension headers and the TCP header with options fit.
-  std::array<uint8_t, 512> buf{};
+  // An IPv6 header (40 octets) with extension headers (up to a few KiB) and the TCP header
+  // with options fit.
+  std::array<uint8_t, 4096> buf{};
   socklen_t len = sizeof buf;
   if (::getsockopt(fd, IPPROTO_TCP, TCP_SAVED_SYN, buf.data(), &len) != 0 || len < 1) {
     return std::nullopt;

@@ -58,6 +58,7 @@ Peer* Speaker::add_peer(PeerConfig config) {
 void Speaker::add_range(ListenRange range) {
   install_md5(range);
   ranges_.push_back(std::move(range));
+  range_peers_.push_back(0);
 }
 
 void Speaker::install_md5(const ListenRange& range) {
@@ -128,13 +129,21 @@ void Speaker::on_accept(asio::ip::tcp::socket socket) {
   const auto addr = normalize(remote.address());
   Peer* peer = find(addr);
   if (!peer) {
-    for (const auto& r : ranges_) {
+    for (size_t i = 0; i < ranges_.size(); ++i) {
+      const ListenRange& r = ranges_[i];
       if (!in_range(addr, r)) continue;
+      if (range_peers_[i] >= r.limit) {
+        log().warn("connection refused from {}: listen range {}/{} has its {} dynamic neighbors",
+                   addr.to_string(), r.network.to_string(), r.prefix_length, r.limit);
+        socket.close(ec);
+        return;
+      }
       PeerConfig c = r.template_config;
       c.address = addr;
       c.dynamic = true;
       peer = add_peer(std::move(c));
       if (peer) {
+        ++range_peers_[i];
         log().info("dynamic neighbor accepted peer={}", addr.to_string());
         peer->start();
       }

@@ -18,11 +18,14 @@ namespace evpnd::session {
 
 /// A listen range (dynamic neighbors): connections from `network`/`prefix_length` are accepted
 /// and get a passive peer built from `template_config` with the connecting address. A
-/// `template_config.password` is installed on the listener for the whole range.
+/// `template_config.password` is installed on the listener for the whole range. At most
+/// `limit` dynamic neighbors are created from the range (FRR's `bgp listen limit`, 100 by
+/// default); connections from further addresses are refused.
 struct ListenRange {
   boost::asio::ip::address network;
   unsigned prefix_length = 0;
   PeerConfig template_config;
+  size_t limit = 100;
 };
 
 class Speaker {
@@ -67,6 +70,7 @@ class Speaker {
   PeerListener& listener_;
   std::vector<std::unique_ptr<Peer>> peers_;
   std::vector<ListenRange> ranges_;
+  std::vector<size_t> range_peers_;  ///< Dynamic neighbors created from each range.
   std::unique_ptr<boost::asio::ip::tcp::acceptor> acceptor_;
   rib::PeerId next_id_ = 1;
 };

@@ -216,7 +216,8 @@ TEST(SessionOpen, SetRestartStateChangesLaterOpens) {
 
 struct Client {
   int fd = -1;
-  int min_ttl = 0;  ///< IP_MINTTL of the client socket (0: none).
+  int min_ttl = 0;               ///< IP_MINTTL of the client socket (0: none).
+  const char* source = nullptr;  ///< Local address to bind (a 127/8 address), or the default.
   ~Client() {
     if (fd >= 0) ::close(fd);
   }
@@ -233,6 +234,12 @@ bool connect_client(Client& c, asio::io_context& io, uint16_t port, int ttl,
   if (c.min_ttl > 0) ::setsockopt(c.fd, IPPROTO_IP, IP_MINTTL, &c.min_ttl, sizeof c.min_ttl);
   if (!key.empty() && !set_tcp_md5(c.fd, asio::ip::make_address("127.0.0.1"), key).empty()) {
     return false;
+  }
+  if (c.source) {
+    sockaddr_in src{};
+    src.sin_family = AF_INET;
+    ::inet_pton(AF_INET, c.source, &src.sin_addr);
+    if (::bind(c.fd, reinterpret_cast<sockaddr*>(&src), sizeof src) != 0) return false;
   }
   sockaddr_in sin{};
   sin.sin_family = AF_INET;
@@ -434,6 +441,38 @@ TEST(SessionOpen, SpeakerRestartStateReachesDynamicPeers) {
   ASSERT_TRUE(raw.has_value());
   EXPECT_EQ(*raw,
             (std::vector<uint8_t>{0x80, 0x78, 0, 25, 70, 0x80, 0, 1, 1, 0x80, 0, 2, 1, 0x80}));
+}
+
+TEST(SessionDynamic, ListenRangeCreatesAtMostItsLimitOfNeighbors) {
+  asio::io_context io;
+  NullListener listener;
+  Speaker speaker(io, listener);
+  ListenRange range;
+  range.network = asio::ip::make_address("127.0.2.0");
+  range.prefix_length = 24;
+  range.template_config = base_config();
+  range.template_config.passive = true;
+  range.limit = 2;
+  speaker.add_range(range);
+  ASSERT_EQ(speaker.listen(asio::ip::make_address("127.0.0.1"), 0), "");
+  const char* sources[] = {"127.0.2.1", "127.0.2.2", "127.0.2.3"};
+  std::vector<Received> got;
+  for (const char* src : sources) {
+    Client client;
+    client.source = src;
+    ASSERT_TRUE(connect_client(client, io, speaker.listen_port(), 64)) << src;
+    got.push_back(read_client(client, io));
+  }
+  EXPECT_GE(got[0].bytes.size(), 19u) << "first neighbor got no OPEN";
+  EXPECT_GE(got[1].bytes.size(), 19u) << "second neighbor got no OPEN";
+  EXPECT_TRUE(got[2].bytes.empty()) << "third address got a session beyond the limit";
+  EXPECT_TRUE(got[2].closed);
+  EXPECT_EQ(speaker.peers().size(), 2u);
+  // A known dynamic neighbor comes back: it is not a new one, so the limit does not apply.
+  Client again;
+  again.source = "127.0.2.1";
+  ASSERT_TRUE(connect_client(again, io, speaker.listen_port(), 64));
+  EXPECT_EQ(speaker.peers().size(), 2u);
 }
 
 // ---- Connection: handing a connection over from inside on_message (what a collision does) ----
