@@ -23,7 +23,7 @@ namespace {
 constexpr int kEventBufferBytes = 32 << 20;    // Event socket receive buffer (asked).
 constexpr int kRequestRcvBufBytes = 32 << 20;  // Request socket: ACKs of one chunk and dumps.
 constexpr int kRequestSndBufBytes = 1 << 20;
-// Requests per sendmsg. 64 KiB: the kernel spends 1.5x the CPU per FDB entry with 256 KiB
+// Requests per sendmsg. 64 KiB: the kernel spent 1.2-1.5x the CPU per FDB entry with 256 KiB
 // chunks (bench/kernel/batch_sweep.sh, README.md there).
 constexpr size_t kMaxChunkBytes = 64 << 10;
 constexpr size_t kMaxChunkMessages = 8192;
