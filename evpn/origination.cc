@@ -22,8 +22,10 @@ codec::RouteDistinguisher auto_rd(const codec::IpAddress& router_id, uint32_t vn
 }
 
 codec::RouteTarget auto_route_target(uint32_t asn, uint32_t vni) {
-  if (asn <= 0xffff) return codec::RouteTarget{codec::AdminAssigned{0, asn, vni}};
-  return codec::RouteTarget{codec::AdminAssigned{2, asn, vni & 0xffff}};
+  // Type 0, the low 16 bits of the ASN and the whole VNI, as FRR derives it: with a 4-octet ASN
+  // a type 2 RT would keep only 16 bits of the VNI (VNIs 100 and 65636 would share it) and FRR
+  // leaves would not import it.
+  return codec::RouteTarget{codec::AdminAssigned{0, asn & 0xffff, vni}};
 }
 
 std::optional<codec::RouteDistinguisher> resolve_rd(const std::string& text,

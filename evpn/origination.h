@@ -26,7 +26,7 @@ struct LocalRoute {
 /// type-1 RD, RFC 7432 §7.9), unique per VNI on one host for VNIs below 65536.
 codec::RouteDistinguisher auto_rd(const codec::IpAddress& router_id, uint32_t vni);
 /// The route target of a VNI when the config says "auto": ASN:VNI (RFC 8365 §5.1.2.1), a type-0
-/// RT when the ASN fits in 2 octets, else type 2 (4-octet ASN with the VNI's low 16 bits).
+/// RT with the ASN's low 16 bits and the whole VNI, as FRR derives it (also for 4-octet ASNs).
 codec::RouteTarget auto_route_target(uint32_t asn, uint32_t vni);
 /// Resolves a configured RD ("auto" or text); nullopt if the text does not parse.
 std::optional<codec::RouteDistinguisher> resolve_rd(const std::string& text,

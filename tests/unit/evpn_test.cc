@@ -872,6 +872,15 @@ TEST(EvpnMacMobility, MoveCounterWindow) {
   EXPECT_EQ(c.moves(), 0u);
 }
 
+// FRR's auto RT: type 0, the ASN's low 16 bits, the whole VNI, also with a 4-octet ASN.
+TEST(EvpnOrigination, AutoRouteTargetKeepsTheWholeVni) {
+  EXPECT_EQ(auto_route_target(65001, 100), rt("65001:100"));
+  EXPECT_EQ(auto_route_target(4200000001, 100), rt("59905:100"));  // 4200000001 & 0xffff
+  EXPECT_EQ(auto_route_target(4200000001, 70000), rt("59905:70000"));
+  EXPECT_NE(auto_route_target(4200000001, 100), auto_route_target(4200000001, 65636));
+  EXPECT_EQ(auto_route_target(4200000001, 70000).value.type, 0);
+}
+
 TEST(EvpnImportIndex, AutoExplicitAndRemoval) {
   ImportIndex index;
   index.add(100, {}, true);
