@@ -13,6 +13,7 @@ namespace {
 
 constexpr uint8_t kAfInet = 2;
 constexpr uint8_t kAfInet6 = 10;
+constexpr uint32_t kUnderlayMetric = 20;  // RTA_PRIORITY of underlay routes.
 
 fib::Mac to_fib(const codec::MacAddress& m) { return fib::Mac{m.bytes}; }
 codec::MacAddress to_codec(const fib::Mac& m) { return codec::MacAddress{m.octets}; }
@@ -135,8 +136,9 @@ void KernelAgent::update_vnis() {
         f->second.bridge != it->second.bridge) {
       logger("evpn")->info("vni down vni={}", it->first);
       const uint32_t vni = it->first;
-      it = vnis_.erase(it);
+      // First: the EVPN layer removes the VNI's kernel entries through us, by the VNI's devices.
       evpn_->vni_down(vni);
+      it = vnis_.erase(it);
       std::erase_if(local_macs_, [vni](const auto& kv) { return kv.first.first == vni; });
       std::erase_if(local_neighs_, [vni](const auto& kv) { return kv.first.first == vni; });
     } else {
@@ -188,7 +190,8 @@ void KernelAgent::fdb_changed(const fib::FdbEntry& e, bool removed) {
         auto it = local_macs_.find({*vni, e.mac});
         if (it != local_macs_.end() && it->second != e.ifindex) {
           local_macs_.erase(it);
-          evpn_->local_mac(*vni, to_codec(e.mac), link_name(e.ifindex), false, evpn::Clock::now());
+          // No port: the local entry is gone whatever port the EVPN layer remembers for it.
+          evpn_->local_mac(*vni, to_codec(e.mac), "", false, evpn::Clock::now());
         }
       }
     }
@@ -210,7 +213,7 @@ void KernelAgent::fdb_changed(const fib::FdbEntry& e, bool removed) {
       auto it = local_macs_.find(key);
       if (it != local_macs_.end()) {
         local_macs_.erase(it);
-        evpn_->local_mac(*vni, to_codec(e.mac), port->second.name, false, evpn::Clock::now());
+        evpn_->local_mac(*vni, to_codec(e.mac), "", false, evpn::Clock::now());
       }
     }
     return;
@@ -370,6 +373,10 @@ void KernelAgent::underlay_route(const rib::Nlri& nlri, bool removed) {
   r.dst = to_fib(prefix->address);
   r.prefix_length = prefix->length;
   r.protocol = fib::kProtocolEvpnd;
+  // A metric of its own (20, as FRR's zebra gives BGP routes): a REPLACE at metric 0 would
+  // overwrite the kernel's connected route to the same prefix (a peering /31 a switch
+  // advertises), and withdrawing it would then delete the link's route.
+  r.metric = kUnderlayMetric;
   if (!removed) {
     // ECMP: every received path as good as the best up to the tie-breaks of RFC 4271 §9.1.2.2
     // d-g (what FRR calls multipath-relax: paths from different neighbor ASes count).

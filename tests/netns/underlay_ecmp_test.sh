@@ -13,6 +13,8 @@
 # 3. s2 advertises a longer AS path: ECMP is only among equally good paths, so one next hop
 #    (via s1).
 # 4. Both withdraw: the route is gone from the kernel.
+# 5. s1 advertises the h-s1 link's /31: evpnd's route (metric 20) sits next to the connected
+#    route; withdrawing it leaves the connected route and the session up.
 source "$(dirname "$0")/../lib/netns.sh"
 netns_init underlay_ecmp
 command -v gobgpd >/dev/null || fail "gobgpd not installed"
@@ -21,10 +23,8 @@ H=$TAG-h S1=$TAG-s1 S2=$TAG-s2
 make_ns "$H"
 make_ns "$S1"
 make_ns "$S2"
-link_ns "$H" 10.9.1.1/31 "$S1" 10.9.1.0/31 to-s1
-ip -n "$S1" link set to-s1 name to-h
-link_ns "$H" 10.9.2.1/31 "$S2" 10.9.2.0/31 to-s2
-ip -n "$S2" link set to-s2 name to-h
+link_ns "$H" 10.9.1.1/31 "$S1" 10.9.1.0/31  # h: to-s1, s1: to-h
+link_ns "$H" 10.9.2.1/31 "$S2" 10.9.2.0/31  # h: to-s2, s2: to-h
 ip -n "$H" addr add 10.0.0.1/32 dev lo
 for s in "$S1" "$S2"; do ip -n "$s" addr add 10.0.0.99/32 dev lo; done
 
@@ -118,8 +118,14 @@ gobgp_in "$S1" global rib -a ipv4 add 10.0.0.99/32
 expect_next_hops "s1 advertises again" "10.9.1.0 10.9.2.0"
 
 # ---- 3. a longer AS path is not equally good --------------------------------------------------
-gobgp_in "$S2" global rib -a ipv4 del 10.0.0.99/32
+# GoBGP's add replaces its path (no withdrawal in between): the route must go from two next hops
+# to one once evpnd has s2's longer path.
 gobgp_in "$S2" global rib -a ipv4 add 10.0.0.99/32 aspath 65199
+s2_path_longer() {
+  evpnctl_in h show bgp ipv4 routes --json |
+    jq -e '[.. | objects | select(.as_path? == "65102 65199")] | length > 0' >/dev/null
+}
+wait_for 10 "evpnd has s2's longer path" s2_path_longer
 expect_next_hops "s2's path is longer" "10.9.1.0"
 
 # ---- 4. both withdraw ---------------------------------------------------------------------------
@@ -127,3 +133,17 @@ gobgp_in "$S1" global rib -a ipv4 del 10.0.0.99/32
 gobgp_in "$S2" global rib -a ipv4 del 10.0.0.99/32
 expect_next_hops "both withdrew" ""
 pass "underlay ECMP follows the routes"
+
+# ---- 5. a switch advertises the peering subnet: the connected route stays ---------------------
+# evpnd's routes have their own metric (20), so they sit next to the kernel's connected route
+# instead of replacing it, and withdrawing them leaves the link's route alone.
+connected() { ip -n "$H" route show 10.9.1.0/31 proto kernel | grep -q "dev to-s1"; }
+evpnd_link_route() { ip -n "$H" route show 10.9.1.0/31 proto 199 | grep -q "metric 20"; }
+gobgp_in "$S1" global rib -a ipv4 add 10.9.1.0/31
+wait_for 10 "evpnd's route to 10.9.1.0/31 (metric 20)" evpnd_link_route
+connected || fail "the connected route to 10.9.1.0/31 is gone: $(ip -n "$H" route show 10.9.1.0/31)"
+gobgp_in "$S1" global rib -a ipv4 del 10.9.1.0/31
+wait_for 10 "evpnd's route to 10.9.1.0/31 removed" eval '! evpnd_link_route'
+connected || fail "withdrawing 10.9.1.0/31 removed the connected route"
+evpnd_established h 10.9.1.0 || fail "the session to s1 went down"
+pass "a peering subnet learned over BGP leaves the connected route and the session alone"
