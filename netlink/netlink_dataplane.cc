@@ -432,6 +432,8 @@ bool NetlinkDataplane::Impl::dump_kind(uint16_t type, uint8_t family, fib::Snaps
             int code = 0;
             if (message.size() >= NLMSG_LENGTH(sizeof(int))) {
               std::memcpy(&code, message.data() + NLMSG_HDRLEN, sizeof code);
+            } else if (h.nlmsg_type == NLMSG_ERROR) {
+              code = -EIO;  // An error without its code: the dump is not whole.
             }
             if (code < 0) failure = code;
             finished = true;

@@ -171,11 +171,15 @@ int encode_route(const fib::RouteEntry& e, fib::Op op, uint32_t seq, std::vector
   rtm.rtm_protocol = e.protocol;
   rtm.rtm_type = RTN_UNICAST;
   rtm.rtm_scope = del ? RT_SCOPE_NOWHERE : any_gateway ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
-  if (e.next_hops.size() == 1 && e.next_hops[0].onlink) rtm.rtm_flags |= RTNH_F_ONLINK;
+  if (!del && e.next_hops.size() == 1 && e.next_hops[0].onlink) rtm.rtm_flags |= RTNH_F_ONLINK;
   w.put_header(rtm);
   w.put_u32(RTA_TABLE, e.table);
   if (e.prefix_length > 0) w.put_ip(RTA_DST, e.dst);
   if (e.metric) w.put_u32(RTA_PRIORITY, e.metric);
+  // A delete names the route by table, prefix, metric and protocol only: with next hops the
+  // kernel would refuse it (ESRCH) whenever the kernel's next hops differ from the desired
+  // ones, e.g. after a replace that failed, and the route would stay.
+  if (del) return w.finish(before);
   if (e.next_hops.size() == 1) {
     const auto& nh = e.next_hops[0];
     if (!nh.gateway.empty()) put_gateway(w, family, nh.gateway);
