@@ -105,11 +105,13 @@ n6=$(ip -n "$H" -6 neigh show 2001:db8:100::22 dev br100)
 pass "remote MAC+IP installed: neighbors on br100 (IPv4 and IPv6) and FDB on vxlan100"
 
 # ---- 3. ARP suppression -------------------------------------------------------------------------
+# The control first: requests for an unknown address must show up on vxlan100, which also
+# proves the capture was running before the requests for the known one were sent.
 start_capture "$H" vxlan100 arp arp
+ip netns exec "$V" arping -b -c 2 -w 3 -I eth0 192.168.100.33 >/dev/null 2>&1 || true
 reply=$(ip netns exec "$V" arping -b -c 2 -w 3 -I eth0 192.168.100.22 2>&1 || true)
 log "VM: $(grep -m1 -i "reply\|from" <<<"$reply")"
 grep -qi "02:bb:00:00:00:22" <<<"$reply" || fail "no ARP reply for 192.168.100.22: $reply"
-ip netns exec "$V" arping -b -c 2 -w 3 -I eth0 192.168.100.33 >/dev/null 2>&1 || true
 sleep 0.5
 stop_capture arp
 known=$(capture_count arp "arp.opcode == 1 && arp.dst.proto_ipv4 == 192.168.100.22")

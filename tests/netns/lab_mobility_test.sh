@@ -99,7 +99,8 @@ for move in 1 2 3 4 5 6; do
 done
 pass "sequence numbers over moves 0-5: ${seqs[*]}; vm3 reached vm1 again after (ms): ${times[*]}"
 
-wait_for 10 "an evpnd shows vm1 frozen after the 6th move" test -n "$(frozen_on)"
+some_frozen() { [[ -n $(frozen_on) ]]; }  # Re-read at every poll.
+wait_for 10 "an evpnd shows vm1 frozen after the 6th move" some_frozen
 pass "6th move within the window: vm1 frozen on $(frozen_on)"
 for h in h1 h2; do log "evpnd $h after the 6th move: $(lab_evpnd_mac "$h" 100 "$MAC")"; done
 log "FRR h3 after the 6th move: $(lab_frr_mac h3 100 "$MAC")"

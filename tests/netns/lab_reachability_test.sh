@@ -28,10 +28,11 @@ expect_json 20 "evpnd h1: FRR h3's type-2 route for vm3 (next hop h3's VTEP, VNI
    | {rd, vni, next_hop: .paths[0].next_hop, as_path: .paths[0].as_path}' \
   '.vni == 100 and .next_hop == "10.0.0.3" and .as_path == "65100 65003"' \
   evpnd_show h1 bgp evpn routes
+tor_type2_is() { [[ $(lab_frr_type2 tor "$1") == "$2" ]]; }  # Re-read at every poll.
 for vm in "${VMS[@]}"; do
   want=${HOST_VTEP[${VM_HOME[$vm]}]}
   wait_for 20 "the ToR relays $vm's type-2 route with next hop $want" \
-    test "$(lab_frr_type2 tor "${VM_MAC[$vm]}")" == "$want"
+    tor_type2_is "${VM_MAC[$vm]}" "$want"
 done
 pass "the ToR holds a type-2 route per VM, next hop = the VM's VTEP (unchanged)"
 for vm in vm1 vm2; do
