@@ -4,8 +4,8 @@
 set -euo pipefail
 
 packages=(
-  # build
-  cmake ninja-build g++ clang clang-format clang-tidy libclang-rt-14-dev pkg-config
+  # build (git: the format check lists the sources with git ls-files)
+  git cmake ninja-build g++ clang clang-format clang-tidy libclang-rt-14-dev pkg-config
   libboost-dev libboost-program-options-dev libnl-3-dev libnl-route-3-dev
   libprotobuf-dev protobuf-compiler libspdlog-dev libyaml-cpp-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev

@@ -9,10 +9,11 @@ cd "$(dirname "$0")/.."
 scripts/bootstrap.sh
 
 echo "== format"
-mapfile -t sources < <(git ls-files '*.h' '*.cc')
-if ((${#sources[@]})); then
-  clang-format --dry-run --Werror "${sources[@]}"
-fi
+# A plain assignment, so that a failing git fails the run instead of checking nothing.
+listed=$(git ls-files '*.h' '*.cc')
+mapfile -t sources <<<"$listed"
+((${#sources[@]} > 1)) || { echo "format: no sources listed by git ls-files" >&2; exit 1; }
+clang-format --dry-run --Werror "${sources[@]}"
 
 echo "== default build: unit tests, interop tests (real FRR, GoBGP, ExaBGP in namespaces), then"
 echo "   kernel tests (netlink in throwaway namespaces, and the two-hosts lab with FRR)"

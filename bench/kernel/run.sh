@@ -111,7 +111,8 @@ rss_kb() { awk -v k="${2:-VmRSS:}" '$1 == k {print $2}' "/proc/$1/status" 2>/dev
 sched_ns() {
   local p files=()
   for p in "$@"; do files+=(/proc/"$p"/task/*/schedstat); done
-  cat "${files[@]}" 2>/dev/null | awk '{r += $1; w += $2} END {printf "%.0f %.0f\n", r, w}'
+  { cat "${files[@]}" 2>/dev/null || true; } |
+    awk '{r += $1; w += $2} END {printf "%.0f %.0f\n", r, w}'
 }
 # sys_ns PID...: nanoseconds all threads of the PIDs spent in the kernel (stime, field 15 of
 # /proc/PID/task/*/stat, in clock ticks): for these receivers nearly all of it is netlink work.
@@ -119,7 +120,7 @@ sys_ns() {
   local p tick files=()
   tick=$(getconf CLK_TCK)
   for p in "$@"; do files+=(/proc/"$p"/task/*/stat); done
-  cat "${files[@]}" 2>/dev/null | sed 's/^.*) //' |
+  { cat "${files[@]}" 2>/dev/null || true; } | sed 's/^.*) //' |
     awk -v t="$tick" '{s += $13} END {printf "%.0f\n", s * 1e9 / t}'
 }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.3f", (a - b) / 1e9}'; }

@@ -15,8 +15,10 @@ BUILD_DIR=${1:-${EVPND_BUILD_DIR:-$SRC_DIR/build/default}}
 
 WORK=$(mktemp -d /tmp/kernel-bench-selftest.XXXXXX)
 NSN=kbself$$
+WPID=
 cleanup() {
   local rc=$?
+  [[ -n $WPID ]] && kill "$WPID" 2>/dev/null || true
   ip netns del "$NSN" 2>/dev/null || true
   rm -rf "$WORK"
   ((rc == 0)) && echo "selftest: all passed" || echo "selftest: FAILED" >&2
