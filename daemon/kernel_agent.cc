@@ -256,11 +256,23 @@ void KernelAgent::neigh_changed(const fib::NeighEntry& n, bool removed) {
 
 void KernelAgent::on_event(const fib::Event& event) {
   if (const auto* l = std::get_if<fib::Link>(&event.object)) {
+    auto known = links_.find(l->ifindex);
+    const bool was_up = known != links_.end() && known->second.up;
     link_changed(*l, event.removed);
+    // A link that comes back up: the kernel dropped the IPv4 routes through it without telling.
+    if (fib_ && !event.removed && l->up && !was_up && fib_->reinstall_routes() > 0) {
+      schedule_sync();
+    }
     if (rib_changed_) rib_changed_();
     return;
   }
   if (!fib_) return;
+  if (std::holds_alternative<fib::Address>(event.object)) {
+    // An address that comes back: the routes through its subnet went with it.
+    if (!event.removed && fib_->reinstall_routes() > 0) schedule_sync();
+    if (rib_changed_) rib_changed_();
+    return;
+  }
   if (const auto* f = std::get_if<fib::FdbEntry>(&event.object)) {
     fdb_changed(*f, event.removed);
     fib_->on_event(event);

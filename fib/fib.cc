@@ -593,6 +593,9 @@ void Fib::on_event(const Event& event) {
   } else {
     return;  // Links and addresses are not the FIB's business.
   }
+  // The kernel keeps several routes at one prefix (other metrics and protocols: a connected
+  // route next to evpnd's): one that is not evpnd's says nothing about evpnd's.
+  if (std::holds_alternative<RouteEntry>(e) && !owned(e)) return;
   const EntryKey k = key_of(e);
   const uint64_t h = k.hash();
   uint32_t id = m.lookup(k, h);
@@ -639,6 +642,19 @@ void Fib::on_event(const Event& event) {
   } else {
     m.settle(id);  // Never delete what is not ours.
   }
+}
+
+size_t Fib::reinstall_routes() {
+  Impl& m = *impl_;
+  size_t n = 0;
+  for (uint32_t id = 0; id < m.slots.size(); ++id) {
+    const Slot& s = m.slots[id];
+    if (!s.has(kLive) || !s.has(kDesired) || s.state != kInstalled) continue;
+    if (!std::holds_alternative<RouteRef>(s.entry)) continue;
+    m.reinstall(id);
+    ++n;
+  }
+  return n;
 }
 
 size_t Fib::sync(std::chrono::steady_clock::time_point now) {

@@ -89,6 +89,11 @@ class Fib {
   /// entry is rewritten at most 3 times in a row for such events without the kernel ever
   /// reporting it as desired (then it is left as is until the desired entry or a dump changes).
   void on_event(const Event& event);
+  /// Marks every installed route for a rewrite at the next sync() (a REPLACE: idempotent) and
+  /// returns how many. The kernel removes IPv4 routes through a device that goes down, or whose
+  /// address goes, without any RTM_DELROUTE; call this when a link comes up or an address is
+  /// added, so that those routes come back.
+  size_t reinstall_routes();
   /// Writes what differs from the desired state: adds/replaces of pending entries (and retries of
   /// failed ones whose backoff elapsed by `now`), deletes of entries removed from the desired
   /// state, in batches of options.batch_size, in the order they became pending. -ENOENT (or

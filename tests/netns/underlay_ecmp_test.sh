@@ -15,6 +15,8 @@
 # 4. Both withdraw: the route is gone from the kernel.
 # 5. s1 advertises the h-s1 link's /31: evpnd's route (metric 20) sits next to the connected
 #    route; withdrawing it leaves the connected route and the session up.
+# 6. h's link to s1 goes down and up: the kernel drops the route through it without an event;
+#    evpnd puts it back when the link is up again.
 source "$(dirname "$0")/../lib/netns.sh"
 netns_init underlay_ecmp
 command -v gobgpd >/dev/null || fail "gobgpd not installed"
@@ -147,3 +149,15 @@ wait_for 10 "evpnd's route to 10.9.1.0/31 removed" eval '! evpnd_link_route'
 connected || fail "withdrawing 10.9.1.0/31 removed the connected route"
 evpnd_established h 10.9.1.0 || fail "the session to s1 went down"
 pass "a peering subnet learned over BGP leaves the connected route and the session alone"
+
+# ---- 6. an uplink flaps: the kernel drops the route through it silently; it comes back ------
+# (IPv4 sends no RTM_DELROUTE for routes a link takes down with it.)
+gobgp_in "$S1" global rib -a ipv4 add 10.0.0.98/32
+via_s1() { ip -n "$H" route show 10.0.0.98/32 proto 199 | grep -q "via 10.9.1.0 dev to-s1"; }
+wait_for 10 "route to 10.0.0.98 via s1" via_s1
+ip -n "$H" link set to-s1 down
+gone() { ! via_s1; }
+wait_for 5 "the kernel drops the route with the link" gone
+ip -n "$H" link set to-s1 up
+wait_for 10 "evpnd puts the route back once the link is up" via_s1
+pass "route through a flapped uplink restored"

@@ -344,6 +344,39 @@ TEST_F(FibTest, LoadWithMatchingEntriesInstallsWithoutWrites) {
   EXPECT_EQ(fib_.stats().restored, 1u);
 }
 
+TEST_F(FibTest, RoutesOfOthersAtTheSamePrefixAreIgnored) {
+  RouteEntry ours = route("10.9.1.0", 31, {"10.9.1.0"});
+  ours.metric = 20;
+  fib_.add(ours);
+  fib_.sync(kT0);
+  RouteEntry connected = route("10.9.1.0", 31, {});
+  connected.protocol = 2;  // RTPROT_KERNEL
+  fib_.on_event(Event{connected, false});
+  fib_.on_event(Event{connected, true});  // Its link went down: ours is not touched.
+  EXPECT_EQ(state_of(ours), EntryState::kInstalled);
+  EXPECT_FALSE(fib_.has_work());
+  fib_.on_event(Event{ours, true});  // Ours deleted by hand: restored.
+  EXPECT_EQ(state_of(ours), EntryState::kPending);
+}
+
+TEST_F(FibTest, ReinstallRoutesRewritesInstalledRoutesOnly) {
+  const RouteEntry r = route("172.16.0.0", 24, {"10.0.0.12"});
+  fib_.add(r);
+  fib_.add(remote_self(1));
+  fib_.sync(kT0);
+  const size_t writes = fib_.stats().writes;
+  EXPECT_EQ(fib_.reinstall_routes(), 1u);
+  EXPECT_EQ(state_of(r), EntryState::kPending);
+  EXPECT_EQ(state_of(remote_self(1)), EntryState::kInstalled);
+  EXPECT_EQ(fib_.sync(kT0), 1u);
+  EXPECT_EQ(fib_.stats().writes, writes + 1);
+  EXPECT_EQ(dp_.changes().back().op, Op::kReplace);
+  EXPECT_EQ(state_of(r), EntryState::kInstalled);
+  EXPECT_EQ(fib_.reinstall_routes(), 1u);
+  fib_.remove(r);
+  EXPECT_EQ(fib_.reinstall_routes(), 0u) << "a route on its way out is not rewritten";
+}
+
 TEST_F(FibTest, HandDeletedEntryIsRestoredOnNextSync) {
   fib_.add(remote_self(1));
   fib_.add(neigh("192.168.1.10", 1));
