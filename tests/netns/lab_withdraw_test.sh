@@ -14,13 +14,25 @@ source "$(dirname "$0")/../../labs/lib.sh"
 lab_init lab_withdraw lt
 lab_start two-hosts
 
-# evpnd_has_type2 HOST MAC: evpnd HOST has a type-2 route for MAC in its EVPN table.
-evpnd_has_type2() {
-  evpnd_show "$1" bgp evpn routes |
-    jq -e --arg m "$2" 'any((.routes // [])[]; .route_type == 2 and .mac == $m)' >/dev/null
+# The absence checks below hold only when the daemon answered: a dead or silent daemon fails
+# them instead of looking like one that forgot the route.
+# evpnd_lacks_type2 HOST MAC: evpnd HOST answers and has no type-2 route for MAC.
+evpnd_lacks_type2() {
+  local out
+  out=$(evpnd_show "$1" bgp evpn routes) || return 1
+  jq -e --arg m "$2" '(.routes // []) | all(.route_type != 2 or .mac != $m)' <<<"$out" >/dev/null
 }
-no_type2_at() { [[ -z $(lab_frr_type2 "$1" "$2") ]]; }
-frr_mac_gone() { lab_frr_mac "$1" 100 "$2" | jq -e '. == {}' >/dev/null; }
+# no_type2_at NODE MAC: FRR NODE answers and has no type-2 route for MAC.
+no_type2_at() {
+  local out
+  out=$(lab_frr_type2 "$1" "$2") || return 1
+  [[ -z $out ]]
+}
+# frr_mac_gone NODE MAC: FRR NODE's zebra answers and has no entry for MAC in VNI 100.
+frr_mac_gone() {
+  lab_vty "$1" "show evpn vni 100 json" >/dev/null || return 1
+  lab_frr_mac "$1" 100 "$2" | jq -e '. == {}' >/dev/null
+}
 
 # --- everything in place first --------------------------------------------------------------
 lab_wait_reach 30 vm1 vm2
@@ -45,7 +57,7 @@ log "vm2's veth deleted on h2"
 lab_poll_parallel "$t0" 5 \
   "vm2: evpnd h2 no longer has its MAC" "lab_evpnd_mac h2 100 $M2 | jq -e '. == {}'" \
   "vm2: type-2 route gone from the ToR" "no_type2_at tor $M2" \
-  "vm2: type-2 route gone from evpnd h1" "! evpnd_has_type2 h1 $M2" \
+  "vm2: type-2 route gone from evpnd h1" "evpnd_lacks_type2 h1 $M2" \
   "vm2: type-2 route gone from FRR h3" "no_type2_at h3 $M2" \
   "vm2: FRR h3's zebra forgot its MAC" "frr_mac_gone h3 $M2"
 for h in h1 h3; do
@@ -63,8 +75,8 @@ t0=$(lab_fdb_event_at h3 "Deleted $M3 dev vm3" "$t0")
 log "vm3's veth deleted on h3"
 lab_poll_parallel "$t0" 5 \
   "vm3: type-2 route gone from the ToR" "no_type2_at tor $M3" \
-  "vm3: type-2 route gone from evpnd h1" "! evpnd_has_type2 h1 $M3" \
-  "vm3: type-2 route gone from evpnd h2" "! evpnd_has_type2 h2 $M3"
+  "vm3: type-2 route gone from evpnd h1" "evpnd_lacks_type2 h1 $M3" \
+  "vm3: type-2 route gone from evpnd h2" "evpnd_lacks_type2 h2 $M3"
 for h in h1 h2; do
   lab_expect_fdb_event "$t0" 1 "$h" "vm3: $h's kernel deleted its VXLAN entry" \
     "Deleted $M3 dev vxlan100 dst 10.0.0.3"
