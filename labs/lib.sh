@@ -199,6 +199,15 @@ lab_vm_plug() {
   ip -n "$hns" link set "$vm" up
   ip -n "$vmns" link set eth0 up
   VM_HOST[$vm]=$host
+  # Until the port forwards (carrier on both ends), the bridge drops what the VM sends: a
+  # gratuitous ARP sent earlier would be lost and the MAC not learned.
+  local i
+  for i in $(seq 100); do
+    bridge -n "$hns" link show dev "$vm" 2>/dev/null | grep -q "state forwarding" &&
+      ip -n "$vmns" link show eth0 | grep -q LOWER_UP && return 0
+    sleep 0.02
+  done
+  fail "$vm's port on $host does not forward after 2 s"
 }
 
 # lab_vm_unplug VM: deletes the VM's veth (both ends): its port leaves the host's bridge and
@@ -318,9 +327,20 @@ lab_poll_parallel() {
 
 # lab_fdb_monitor HOST: records HOST's FDB events with timestamps (`bridge -timestamp monitor
 # fdb`) in $WORK/fdb-HOST.log, for exact timing of kernel changes (lab_fdb_event_ms).
+# Returns once the monitor has seen a canary: an address added to and removed from a veth
+# outside any bridge (no daemon cares), until it shows up in the log.
 lab_fdb_monitor() {
-  spawn "$TAG-$1" "$WORK/fdb-$1.log" bridge -timestamp monitor fdb
-  sleep 0.3
+  local ns=$TAG-$1 canary=02:00:5e:00:53:01 i
+  spawn "$ns" "$WORK/fdb-$1.log" bridge -timestamp monitor fdb
+  ip -n "$ns" link show fdbmon0 >/dev/null 2>&1 ||
+    ip -n "$ns" link add fdbmon0 type veth peer name fdbmon1
+  for i in $(seq 50); do
+    bridge -n "$ns" fdb add "$canary" dev fdbmon0 self permanent 2>/dev/null || true
+    bridge -n "$ns" fdb del "$canary" dev fdbmon0 self 2>/dev/null || true
+    grep -q "$canary" "$WORK/fdb-$1.log" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  fail "the FDB monitor of $1 saw nothing in 5 s"
 }
 
 # lab_fdb_event_ms HOST REGEX T0_MS: how many ms after T0_MS HOST's FDB monitor saw the first

@@ -60,8 +60,10 @@ for move in 1 2 3 4 5 6; do
   spawn "$TAG-vm3" "$WORK/ping-$move.txt" stdbuf -oL ping -D -n -i 0.01 -W 1 "$(vm_ip vm1)"
   pinger=$SPAWNED
   lab_vm_unplug vm1
-  lab_vm_plug vm1 "$to"
+  # Before the plug: the new host's bridge may learn vm1's MAC as soon as the port forwards
+  # (from vm1's replies to vm3's pings, flooded once h1 withdrew vm1), before the GARP.
   t0=$(lab_now_ms)
+  lab_vm_plug vm1 "$to"
   lab_vm_garp vm1
   # The 6th move is the one duplicate detection stops: what follows it is checked below.
   ((move <= 5)) || break
