@@ -930,6 +930,23 @@ TEST(RtnlMessage, GarbageAndTruncatedMessagesNeverCrash) {
     b.clear();
     encode_change({Op::kReplace, fdb(7, "aa:bb:cc:00:00:01", "10.0.0.2", kSelfExt, 2)}, 1, b);
     seeds.push_back(b);
+    RouteEntry r6;
+    r6.dst = ip("2001:db8:99::");
+    r6.prefix_length = 48;
+    r6.next_hops = {NextHop{ip("fe80::1"), 4, false}, NextHop{ip("fe80::2"), 5, false}};
+    b.clear();
+    encode_change({Op::kReplace, r6}, 1, b);
+    seeds.push_back(b);
+    NeighEntry n;
+    n.ifindex = 9;
+    n.ip = ip("2001:db8::5");
+    n.mac = mac("aa:bb:cc:00:00:05");
+    n.flags = fib::kNtfExtLearned;
+    n.state = fib::kNudNoArp;
+    n.protocol = fib::kProtocolEvpnd;
+    b.clear();
+    encode_change({Op::kReplace, n}, 1, b);
+    seeds.push_back(b);
   }
   std::mt19937 rng(42);
   size_t decoded = 0;
@@ -937,7 +954,14 @@ TEST(RtnlMessage, GarbageAndTruncatedMessagesNeverCrash) {
     auto b = seeds[round % seeds.size()];
     const int flips = 1 + static_cast<int>(rng() % 4);
     for (int k = 0; k < flips; ++k) b[rng() % b.size()] = static_cast<uint8_t>(rng());
-    if (rng() % 2) b.resize(rng() % (b.size() + 1));
+    if (rng() % 2) {
+      // Truncated, with a header that agrees (else the length check alone rejects it).
+      b.resize(rng() % (b.size() + 1));
+      if (b.size() >= sizeof(uint32_t)) {
+        const auto len = static_cast<uint32_t>(b.size());
+        std::memcpy(b.data(), &len, sizeof len);
+      }
+    }
     std::vector<uint32_t> aligned((b.size() + 3) / 4);  // 4-octet aligned copy.
     if (!b.empty()) std::memcpy(aligned.data(), b.data(), b.size());
     const std::span<const uint8_t> msg(reinterpret_cast<const uint8_t*>(aligned.data()), b.size());
