@@ -391,7 +391,8 @@ void KernelAgent::underlay_route(const rib::Nlri& nlri, bool removed) {
   r.metric = kUnderlayMetric;
   if (!removed) {
     // ECMP: every received path as good as the best up to the tie-breaks of RFC 4271 §9.1.2.2
-    // d-g (what FRR calls multipath-relax: paths from different neighbor ASes count).
+    // e-g (what FRR calls multipath-relax: paths from different neighbor ASes count), and of
+    // the same kind as the best (d: eBGP and iBGP paths are never mixed).
     const auto paths = rib_.paths(nlri);
     if (!paths.empty() && paths.front().peer != rib::kLocalPeer && paths.front().attributes) {
       const rib::AttrSet& best = *paths.front().attributes;
@@ -399,7 +400,8 @@ void KernelAgent::underlay_route(const rib::Nlri& nlri, bool removed) {
         if (p.peer == rib::kLocalPeer || !p.attributes) continue;
         const rib::AttrSet& a = *p.attributes;
         if (a.local_pref != best.local_pref || a.as_path_length != best.as_path_length ||
-            a.origin != best.origin || a.med != best.med || a.next_hop.is_none()) {
+            a.origin != best.origin || a.med != best.med || a.next_hop.is_none() ||
+            p.ebgp != paths.front().ebgp) {
           continue;
         }
         fib::NextHop nh;

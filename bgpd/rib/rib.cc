@@ -304,6 +304,7 @@ PathView Rib::Impl::view(const Destination& d, size_t index) const {
   v.path_id = p.path_id;
   v.stale = p.stale();
   v.best = index == 0;
+  v.ebgp = p.peer != kLocalPeer && p.peer < peers.size() && !peers[p.peer].info.ibgp;
   return v;
 }
 

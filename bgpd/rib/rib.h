@@ -47,6 +47,7 @@ struct PathView {
   uint32_t path_id = 0;
   bool stale = false;
   bool best = false;
+  bool ebgp = false;  ///< Learned from an eBGP peer (RFC 4271 §9.1.2.2 d: eBGP before iBGP).
 };
 
 enum class ChangeKind : uint8_t { kAdded, kChanged, kRemoved };

@@ -373,6 +373,17 @@ TEST(RibChangeFeed, UnicastReportsEveryPathChangeEvpnOnlyBest) {
   EXPECT_TRUE(drain(rib).empty());
 }
 
+TEST(RibBestPath, PathsTellEbgpFromIbgp) {
+  Rib rib(config());
+  up(rib, {kE1, kI1});
+  rib.apply(kE1, v4_update({"10.0.0.99/32"}, {origin(), as_path({65001})}, "192.0.2.1"));
+  rib.apply(kI1, v4_update({"10.0.0.99/32"}, {origin(), as_path({65001})}, "192.0.2.2"));
+  const auto paths = rib.paths(pfx("10.0.0.99/32"));
+  ASSERT_EQ(paths.size(), 2u);
+  for (const auto& p : paths) EXPECT_EQ(p.ebgp, p.peer == kE1) << "peer " << p.peer;
+  EXPECT_EQ(paths.front().peer, kE1);  // RFC 4271 §9.1.2.2 d: eBGP first.
+}
+
 TEST(RibBestPath, LowerOriginThenMedFromSameNeighbourAs) {
   Rib rib(config());
   up(rib, {kE1, kI1, kI2});
