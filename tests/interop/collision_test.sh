@@ -98,9 +98,14 @@ round() {
   # first gets the winner's Cease/7 on its own connection and goes on with the winner's.
   local w_said l_said
   if [[ $winner == a ]]; then w_said=$a_said l_said=$b_said; else w_said=$b_said l_said=$a_said; fi
-  [[ $l_said =~ ^"connection collision peer="[0-9.]+" state=OpenSent closing=ours;"$ ||
-    $l_said =~ ^"connection collision peer="[0-9.]+" our connection was closed, continuing on the peer's"( when it comes)?";"$ ]] &&
-    [[ $w_said =~ ^"connection collision peer="[0-9.]+" state="(OpenSent|Established)" closing=theirs;"$ ]] ||
+  # When the winner's connection is slow to come (its held segments wait for a TCP
+  # retransmission), the loser's connect-retry timer may open another connection first; the
+  # winner refuses that one the same way, so each side may log the same resolution again.
+  local lose_re='(connection collision peer=[0-9.]+ state=OpenSent closing=ours;|'
+  lose_re+="connection collision peer=[0-9.]+ our connection was closed, continuing on the"
+  lose_re+=" peer's( when it comes)?;)+"
+  local win_re='(connection collision peer=[0-9.]+ state=(OpenSent|Established) closing=theirs;)+'
+  [[ $l_said =~ ^$lose_re$ && $w_said =~ ^$win_re$ ]] ||
     fail "round $n ($winner has the higher id): a logged '$a_said', b logged '$b_said'"
   # One session each, on the winner's connection: its peer's local port is 179.
   local a_n b_n
