@@ -61,25 +61,7 @@ EOF
 }
 write_evpnd_config all
 
-cat >"$WORK/g.toml" <<EOF
-[global.config]
-  as = 65002
-  router-id = "10.0.0.2"
-[[neighbors]]
-  [neighbors.config]
-    neighbor-address = "10.9.0.1"
-    peer-as = 65001
-  [neighbors.timers.config]
-    connect-retry = 1
-    hold-time = 9
-    keepalive-interval = 3
-  [[neighbors.afi-safis]]
-    [neighbors.afi-safis.config]
-      afi-safi-name = "ipv4-unicast"
-  [[neighbors.afi-safis]]
-    [neighbors.afi-safis.config]
-      afi-safi-name = "l2vpn-evpn"
-EOF
+write_gobgp_config g 65002 10.0.0.2 10.9.0.1 65001 ipv4-unicast l2vpn-evpn
 
 start_gobgpd "$G" g
 start_evpnd "$E" e

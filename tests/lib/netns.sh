@@ -191,6 +191,33 @@ stop_pid() {
   wait "$pid" || STOPPED_RC=$?
 }
 
+# write_gobgp_config NAME AS ROUTER_ID NEIGHBOR PEER_AS FAMILY...: $WORK/NAME.toml for
+# start_gobgpd: one eBGP neighbor with the test timers (connect-retry 1 s, hold 9 s, keepalive
+# 3 s) and the families given (GoBGP names: ipv4-unicast, l2vpn-evpn, ...).
+write_gobgp_config() {
+  local name=$1 as=$2 id=$3 neighbor=$4 peer_as=$5 f
+  shift 5
+  {
+    cat <<EOF
+[global.config]
+  as = $as
+  router-id = "$id"
+[[neighbors]]
+  [neighbors.config]
+    neighbor-address = "$neighbor"
+    peer-as = $peer_as
+  [neighbors.timers.config]
+    connect-retry = 1
+    hold-time = 9
+    keepalive-interval = 3
+EOF
+    for f in "$@"; do
+      printf '  [[neighbors.afi-safis]]\n    [neighbors.afi-safis.config]\n'
+      printf '      afi-safi-name = "%s"\n' "$f"
+    done
+  } >"$WORK/$name.toml"
+}
+
 # start_gobgpd NS NAME: gobgpd in NS with $WORK/NAME.toml, log $WORK/NAME.log, its gRPC API on
 # 127.0.0.1:50051 inside NS (so one gobgpd per namespace); waits for the API. PID in
 # GOBGPD_PID[NAME].

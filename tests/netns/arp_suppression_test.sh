@@ -35,22 +35,7 @@ ip -n "$V" link set eth0 up
 ip -n "$H" link set vm11 master br100
 ip -n "$H" link set vm11 up
 
-cat >"$WORK/g.toml" <<EOF
-[global.config]
-  as = 65002
-  router-id = "10.0.0.2"
-[[neighbors]]
-  [neighbors.config]
-    neighbor-address = "10.9.0.1"
-    peer-as = 65001
-  [neighbors.timers.config]
-    connect-retry = 1
-    hold-time = 9
-    keepalive-interval = 3
-  [[neighbors.afi-safis]]
-    [neighbors.afi-safis.config]
-      afi-safi-name = "l2vpn-evpn"
-EOF
+write_gobgp_config g 65002 10.0.0.2 10.9.0.1 65001 l2vpn-evpn
 cat >"$WORK/h.yaml" <<EOF
 router-id: 10.0.0.1
 asn: 65001

@@ -30,26 +30,8 @@ link_ns "$H" 10.9.2.1/31 "$S2" 10.9.2.0/31  # h: to-s2, s2: to-h
 ip -n "$H" addr add 10.0.0.1/32 dev lo
 for s in "$S1" "$S2"; do ip -n "$s" addr add 10.0.0.99/32 dev lo; done
 
-write_gobgp() {  # write_gobgp NAME AS ROUTER_ID PEER_ADDRESS
-  cat >"$WORK/$1.toml" <<EOF
-[global.config]
-  as = $2
-  router-id = "$3"
-[[neighbors]]
-  [neighbors.config]
-    neighbor-address = "$4"
-    peer-as = 65001
-  [neighbors.timers.config]
-    connect-retry = 1
-    hold-time = 9
-    keepalive-interval = 3
-  [[neighbors.afi-safis]]
-    [neighbors.afi-safis.config]
-      afi-safi-name = "ipv4-unicast"
-EOF
-}
-write_gobgp s1 65101 10.0.0.101 10.9.1.1
-write_gobgp s2 65102 10.0.0.102 10.9.2.1
+write_gobgp_config s1 65101 10.0.0.101 10.9.1.1 65001 ipv4-unicast
+write_gobgp_config s2 65102 10.0.0.102 10.9.2.1 65001 ipv4-unicast
 # Ingress of both switches: the VTEP's replies go back to h over the link they came from.
 ip -n "$S1" route add 10.0.0.1/32 via 10.9.1.1
 ip -n "$S2" route add 10.0.0.1/32 via 10.9.2.1
